@@ -1,0 +1,89 @@
+//! The one tokio runtime the faces (Python, Node, C) share. Rust users bring their own.
+//!
+//! Created lazily on first use. After `fork()` the child has none of the parent's worker threads,
+//! so a runtime inherited from the parent would hang: the child notices the pid change and builds
+//! a fresh one (the parent's is leaked, never dropped: dropping it would wait for threads that do
+//! not exist in the child).
+
+use std::future::Future;
+use std::sync::Mutex;
+
+use tokio::runtime::{Handle, Runtime};
+
+enum Slot {
+    Owned { pid: u32, runtime: Runtime },
+    Injected { pid: u32, handle: Handle },
+}
+
+static SLOT: Mutex<Option<Slot>> = Mutex::new(None);
+
+/// Worker threads of the shared runtime: enough for I/O, few enough to be a good neighbour.
+fn worker_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 8))
+}
+
+fn build() -> Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(worker_threads())
+        .thread_name("hcpartner")
+        .enable_all()
+        .build()
+        .expect("the OS refused to create the hcpartner runtime threads")
+}
+
+/// A handle to the shared runtime, creating it (again, after a fork) when needed.
+pub fn handle() -> Handle {
+    let pid = std::process::id();
+    let mut slot = SLOT.lock().unwrap_or_else(|p| p.into_inner());
+    match slot.as_ref() {
+        Some(Slot::Owned { pid: p, runtime }) if *p == pid => return runtime.handle().clone(),
+        Some(Slot::Injected { pid: p, handle }) if *p == pid => return handle.clone(),
+        _ => {}
+    }
+    if let Some(Slot::Owned { runtime, .. }) = slot.take() {
+        // Inherited across fork: its threads are gone. Leak it rather than hang in Drop.
+        std::mem::forget(runtime);
+    }
+    let runtime = build();
+    let handle = runtime.handle().clone();
+    *slot = Some(Slot::Owned { pid, runtime });
+    handle
+}
+
+/// Makes the faces run on a runtime the embedding application already has. Call it before the
+/// first call; it replaces the shared runtime for this process.
+pub fn set_runtime(handle: Handle) {
+    let mut slot = SLOT.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(Slot::Owned { runtime, .. }) = slot.take() {
+        runtime.shutdown_background();
+    }
+    *slot = Some(Slot::Injected { pid: std::process::id(), handle });
+}
+
+/// Runs a future to completion on the shared runtime, blocking this (non-runtime) thread.
+///
+/// Panics if called from inside a tokio runtime (that would deadlock); faces call it from their
+/// own threads only.
+pub fn block_on<F: Future>(fut: F) -> F::Output {
+    handle().block_on(fut)
+}
+
+/// Runs a future on the shared runtime and returns a handle to await or block on.
+pub fn spawn<F>(fut: F) -> tokio::task::JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    handle().spawn(fut)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_runtime_per_process() {
+        let a = super::handle();
+        let b = super::handle();
+        assert_eq!(a.id(), b.id());
+        assert_eq!(super::block_on(async { 40 + 2 }), 42);
+    }
+}

@@ -1,0 +1,213 @@
+//! Sending bytes: one pooled reqwest client per process (re-created after fork), the client-side
+//! rate limit, the clock offset learned from the server, and classification of transport failures
+//! into "not sent" and "may have been sent".
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+
+use crate::config::Config;
+use crate::error::{Dispatch, Error, ErrorKind, Result};
+use crate::operation::Method;
+
+/// A request ready to authorize and send.
+#[derive(Debug, Clone)]
+pub(crate) struct Outgoing {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// What came back.
+#[derive(Debug)]
+pub(crate) struct Incoming {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: bytes::Bytes,
+}
+
+impl Incoming {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+    pub fn request_id(&self) -> Option<String> {
+        self.header("X-Request-Id").map(str::to_owned)
+    }
+    /// The server's clock, from `Date`.
+    pub fn server_date(&self) -> Option<SystemTime> {
+        self.header("Date").and_then(|d| httpdate::parse_http_date(d).ok())
+    }
+    /// `Retry-After` in seconds or as an HTTP date.
+    pub fn retry_after(&self) -> Option<Duration> {
+        let v = self.header("Retry-After")?.trim();
+        if let Ok(secs) = v.parse::<u64>() {
+            return Some(Duration::from_secs(secs));
+        }
+        let at = httpdate::parse_http_date(v).ok()?;
+        Some(at.duration_since(SystemTime::now()).unwrap_or_default())
+    }
+}
+
+pub(crate) struct Transport {
+    config: Config,
+    /// (pid, client): a forked child must not reuse the parent's pooled sockets.
+    http: Mutex<Option<(u32, reqwest::Client)>>,
+    /// Server time minus local time, in seconds, learned from a rejected signature.
+    clock_offset: AtomicI64,
+    limiters: Mutex<HashMap<String, Arc<DefaultDirectRateLimiter>>>,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport").field("clock_offset", &self.clock_offset).finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    pub fn new(config: &Config) -> Result<Transport> {
+        if config.danger_accept_invalid_certs {
+            tracing::warn!(
+                "TLS certificate verification is OFF for this hcpartner client: anyone on the network path can \
+                 read and change its requests. Use this only with a local test server."
+            );
+        }
+        let t = Transport {
+            config: config.clone(),
+            http: Mutex::new(None),
+            clock_offset: AtomicI64::new(0),
+            limiters: Mutex::new(HashMap::new()),
+        };
+        t.http()?; // surface TLS/proxy setup errors at construction, not on the first call
+        Ok(t)
+    }
+
+    fn build_http(&self) -> Result<reqwest::Client> {
+        let c = &self.config;
+        let mut b = reqwest::Client::builder()
+            .user_agent(c.user_agent.clone())
+            .connect_timeout(c.connect_timeout)
+            .read_timeout(c.read_timeout)
+            .pool_idle_timeout(Duration::from_secs(50))
+            .pool_max_idle_per_host(64)
+            .tcp_nodelay(true)
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(p) = &c.proxy {
+            let proxy = reqwest::Proxy::all(p.as_str()).map_err(|e| Error::config("proxy", "is not a valid proxy URL").with_source(e))?;
+            b = b.proxy(proxy);
+        } else {
+            b = b.no_proxy();
+        }
+        if c.danger_accept_invalid_certs {
+            b = b.danger_accept_invalid_certs(true);
+        }
+        b.build().map_err(|e| Error::config("http_client", "could not build the HTTP client").with_source(e))
+    }
+
+    /// The pooled client of this process.
+    pub fn http(&self) -> Result<reqwest::Client> {
+        let pid = std::process::id();
+        let mut slot = self.http.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((p, client)) = slot.as_ref() {
+            if *p == pid {
+                return Ok(client.clone());
+            }
+        }
+        if let Some((_, inherited)) = slot.take() {
+            // Its pool holds the parent's sockets and tasks of the parent's runtime.
+            std::mem::forget(inherited);
+        }
+        let client = self.build_http()?;
+        *slot = Some((pid, client.clone()));
+        Ok(client)
+    }
+
+    /// Local time corrected by the offset learned from the server.
+    pub fn now(&self) -> SystemTime {
+        let off = self.clock_offset.load(Ordering::Relaxed);
+        let now = SystemTime::now();
+        if off >= 0 {
+            now + Duration::from_secs(off as u64)
+        } else {
+            now - Duration::from_secs(off.unsigned_abs())
+        }
+    }
+
+    pub fn clock_offset(&self) -> i64 {
+        self.clock_offset.load(Ordering::Relaxed)
+    }
+
+    /// Records the server's clock; returns whether the offset changed by more than a minute.
+    pub fn learn_clock(&self, server: SystemTime) -> bool {
+        let now = SystemTime::now();
+        let off = match server.duration_since(now) {
+            Ok(ahead) => ahead.as_secs() as i64,
+            Err(behind) => -(behind.duration().as_secs() as i64),
+        };
+        let old = self.clock_offset.swap(off, Ordering::Relaxed);
+        (old - off).abs() > 60
+    }
+
+    /// Waits for the client-side rate limit of `op`, if one is configured.
+    pub async fn throttle(&self, op: &str) {
+        let per_second = self.config.rate_limits.get(op).copied().or(self.config.rate_limit);
+        let Some(per_second) = per_second else { return };
+        let limiter = {
+            let mut map = self.limiters.lock().unwrap_or_else(|p| p.into_inner());
+            map.entry(op.to_owned())
+                .or_insert_with(|| {
+                    let period = Duration::from_secs_f64(1.0 / per_second).max(Duration::from_nanos(1));
+                    let quota = Quota::with_period(period).expect("period is positive");
+                    Arc::new(RateLimiter::direct(quota))
+                })
+                .clone()
+        };
+        limiter.until_ready().await;
+    }
+
+    /// Sends once. Transport failures say whether the request may have reached the server.
+    pub async fn send(&self, req: &Outgoing, auth_headers: &[(&str, String)], timeout: Duration) -> Result<Incoming> {
+        let http = self.http()?;
+        let method = reqwest::Method::from_bytes(req.method.as_str().as_bytes()).expect("static method names are valid");
+        let mut rb = http.request(method, &req.url).timeout(timeout);
+        for (k, v) in &req.headers {
+            rb = rb.header(k.as_str(), v.as_str());
+        }
+        for (k, v) in auth_headers {
+            rb = rb.header(*k, v.as_str());
+        }
+        if !req.body.is_empty() {
+            rb = rb.body(req.body.clone());
+        }
+        let resp = rb.send().await.map_err(classify)?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let body = resp.bytes().await.map_err(|e| {
+            let mut err = classify(e);
+            // Headers arrived, so the server processed the request; only the body was lost.
+            err.set_dispatch(Dispatch::MaybeSent);
+            err.with_status(status)
+        })?;
+        Ok(Incoming { status, headers, body })
+    }
+}
+
+/// Maps a reqwest failure to our kinds. A connect failure (refused, DNS, TLS handshake, connect
+/// timeout) happens before any request byte is written: the request was not sent.
+fn classify(e: reqwest::Error) -> Error {
+    let (kind, dispatch, msg) = if e.is_connect() {
+        let what = if e.is_timeout() { "connecting timed out" } else { "could not connect" };
+        (ErrorKind::Connect, Dispatch::NotSent, what)
+    } else if e.is_timeout() {
+        (ErrorKind::Timeout, Dispatch::MaybeSent, "no response in time")
+    } else if e.is_builder() {
+        (ErrorKind::InvalidArgument, Dispatch::NotSent, "the request could not be built")
+    } else {
+        (ErrorKind::Connect, Dispatch::MaybeSent, "the connection failed after the request was sent")
+    };
+    let detail = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
+    Error::new(kind, dispatch, format!("{msg}{detail}")).with_source(e)
+}
