@@ -150,6 +150,7 @@ impl Error {
         self.inner.source = Some(Box::new(source));
         self
     }
+    #[cfg(test)]
     pub(crate) fn with_retryable(mut self, retryable: bool) -> Error {
         self.inner.retryable = retryable;
         self

@@ -1,0 +1,98 @@
+//! Process-level behaviour: the shared runtime and connection pool survive fork(), and the
+//! environment provider reads the official variable names. One test binary, run serially.
+#![allow(unsafe_code)] // fork/waitpid/_exit and set_var exist only as unsafe calls
+
+mod support;
+
+use std::time::Duration;
+
+use hcpartner::credentials::{AkSk, EnvProvider, ProvideCredentials};
+use hcpartner::operation::{Effect, Method, Operation};
+use hcpartner::{runtime, Client, Config};
+use serde_json::json;
+
+static READ: Operation = Operation::raw("list_things", Method::Get, "/v2/read", Effect::Read);
+
+#[test]
+fn client_works_in_a_forked_child() {
+    // The server lives on its own thread and runtime, so it keeps serving in the parent.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let server = support::Server::start(|_, n| support::json(200, json!({"n": n}))).await;
+            tx.send(server.url.clone()).unwrap();
+            std::future::pending::<()>().await;
+        });
+    });
+    let url = rx.recv().unwrap();
+    let config = Config::builder()
+        .endpoint(&url)
+        .credentials(AkSk::new("AK", "SK").with_domain_id("d"))
+        .attempt_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let client = Client::new(config).unwrap();
+    // Parent uses the shared runtime and pool first, leaving a pooled keep-alive connection.
+    assert_eq!(runtime::block_on(client.call_op(&READ, &json!({}))).unwrap()["n"], 1);
+
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork failed");
+    if pid == 0 {
+        // Child: same client object; must get a fresh runtime and pool instead of hanging.
+        let ok = runtime::block_on(async { tokio::time::timeout(Duration::from_secs(10), client.call_op(&READ, &json!({}))).await });
+        let code = match ok {
+            Ok(Ok(v)) if v["n"] == 2 => 0,
+            Ok(Ok(_)) => 3,
+            Ok(Err(_)) => 2,
+            Err(_) => 1,
+        };
+        unsafe { libc::_exit(code) };
+    }
+    let mut status = 0;
+    let waited = unsafe { libc::waitpid(pid, &mut status, 0) };
+    assert_eq!(waited, pid);
+    assert!(libc::WIFEXITED(status), "child did not exit normally");
+    assert_eq!(libc::WEXITSTATUS(status), 0, "child call failed (1 = hang/timeout, 2 = error, 3 = wrong answer)");
+    // And the parent still works.
+    assert_eq!(runtime::block_on(client.call_op(&READ, &json!({}))).unwrap()["n"], 3);
+}
+
+#[test]
+fn environment_provider_uses_official_names() {
+    unsafe {
+        std::env::set_var("HUAWEICLOUD_SDK_AK", "ENV-AK");
+        std::env::set_var("HUAWEICLOUD_SDK_SK", "ENV-SK");
+        std::env::set_var("HUAWEICLOUD_SDK_SECURITY_TOKEN", "ENV-TOKEN");
+        std::env::set_var("HUAWEICLOUD_SDK_DOMAIN_ID", "ENV-DOMAIN");
+    }
+    let c = EnvProvider::new().provide().unwrap();
+    assert_eq!((c.ak.as_str(), c.sk.expose()), ("ENV-AK", "ENV-SK"));
+    assert_eq!(c.security_token.as_ref().map(|t| t.expose()), Some("ENV-TOKEN"));
+    assert_eq!(c.domain_id.as_deref(), Some("ENV-DOMAIN"));
+    assert!(!format!("{c:?}").contains("ENV-SK"));
+
+    // The default chain (env, then profile) picks the environment and says so.
+    let chain = hcpartner::credentials::Chain::default();
+    assert_eq!(chain.provide().unwrap().ak, "ENV-AK");
+    assert!(chain.used().unwrap().contains("environment"));
+
+    unsafe { std::env::remove_var("HUAWEICLOUD_SDK_SK") };
+    let e = EnvProvider::new().provide().unwrap_err();
+    assert_eq!(e.field(), Some("HUAWEICLOUD_SDK_SK"));
+
+    // The chain falls through to the profile file named by HUAWEICLOUD_SDK_CREDENTIALS_FILE.
+    let path = std::env::temp_dir().join(format!("hcp-cred-{}", std::process::id()));
+    std::fs::write(&path, "[global]\nak = FILE-AK\nsk = FILE-SK\n").unwrap();
+    unsafe {
+        std::env::remove_var("HUAWEICLOUD_SDK_AK");
+        std::env::set_var("HUAWEICLOUD_SDK_CREDENTIALS_FILE", &path);
+    }
+    let chain = hcpartner::credentials::Chain::default();
+    assert_eq!(chain.provide().unwrap().ak, "FILE-AK");
+    assert!(chain.used().unwrap().contains(&path.display().to_string()));
+    std::fs::remove_file(&path).unwrap();
+    for k in ["HUAWEICLOUD_SDK_SECURITY_TOKEN", "HUAWEICLOUD_SDK_DOMAIN_ID", "HUAWEICLOUD_SDK_CREDENTIALS_FILE"] {
+        unsafe { std::env::remove_var(k) };
+    }
+}
