@@ -34,12 +34,21 @@ fn table() -> &'static HashMap<&'static str, Vec<Entry>> {
         let mut map: HashMap<&'static str, Vec<Entry>> = HashMap::new();
         for line in TSV.lines().skip(1).filter(|l| !l.trim().is_empty()) {
             let mut cols = line.split('\t');
-            let (Some(status), Some(code), Some(meaning), Some(_ops), Some(advice)) =
-                (cols.next(), cols.next(), cols.next(), cols.next(), cols.next())
-            else {
+            let (Some(status), Some(code), Some(meaning), Some(_ops), Some(advice)) = (
+                cols.next(),
+                cols.next(),
+                cols.next(),
+                cols.next(),
+                cols.next(),
+            ) else {
                 continue;
             };
-            map.entry(code).or_default().push(Entry { code, status, meaning, advice });
+            map.entry(code).or_default().push(Entry {
+                code,
+                status,
+                meaning,
+                advice,
+            });
         }
         map
     })
@@ -49,7 +58,9 @@ fn table() -> &'static HashMap<&'static str, Vec<Entry>> {
 pub fn lookup(code: &str, status: u16) -> Option<&'static Entry> {
     let rows = table().get(code)?;
     let s = status.to_string();
-    rows.iter().find(|e| e.status.split('/').any(|x| x == s)).or_else(|| rows.first())
+    rows.iter()
+        .find(|e| e.status.split('/').any(|x| x == s))
+        .or_else(|| rows.first())
 }
 
 /// Every code in the catalog (for documentation and tests).
@@ -58,7 +69,10 @@ pub fn codes() -> impl Iterator<Item = &'static str> {
 }
 
 fn is_throttling(code: &str) -> bool {
-    matches!(code, "CBC.0250" | "APIGW.0308" | "APIG.0308" | "CBC.99007197" | "CBC.99008040")
+    matches!(
+        code,
+        "CBC.0250" | "APIGW.0308" | "APIG.0308" | "CBC.99007197" | "CBC.99008040"
+    )
 }
 
 /// Classifies an error response by HTTP status and service code.
@@ -71,10 +85,18 @@ pub fn classify(status: u16, code: Option<&str>) -> Class {
         _ => ErrorKind::Api,
     };
     let retryable = match entry {
-        Some(e) => e.advice.starts_with("yes") || e.advice.starts_with("retryable") || e.advice.starts_with("reads-only"),
+        Some(e) => {
+            e.advice.starts_with("yes")
+                || e.advice.starts_with("retryable")
+                || e.advice.starts_with("reads-only")
+        }
         None => kind == ErrorKind::Throttled || matches!(status, 500 | 502 | 503 | 504),
     };
-    Class { kind, retryable, hint: entry.map(|e| e.meaning) }
+    Class {
+        kind,
+        retryable,
+        hint: entry.map(|e| e.meaning),
+    }
 }
 
 /// Whether an error says a token must be fetched again (refresh once, then fail).
@@ -107,7 +129,14 @@ mod tests {
 
     #[test]
     fn kinds() {
-        assert_eq!(classify(400, Some("CBC.0100")), Class { kind: ErrorKind::Api, retryable: false, hint: lookup("CBC.0100", 400).map(|e| e.meaning) });
+        assert_eq!(
+            classify(400, Some("CBC.0100")),
+            Class {
+                kind: ErrorKind::Api,
+                retryable: false,
+                hint: lookup("CBC.0100", 400).map(|e| e.meaning)
+            }
+        );
         let c = classify(429, Some("APIGW.0308"));
         assert_eq!((c.kind, c.retryable), (ErrorKind::Throttled, true));
         let c = classify(400, Some("CBC.99008040"));

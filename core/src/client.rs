@@ -41,10 +41,14 @@ impl Response {
             return Ok(Value::Object(Default::default()));
         }
         serde_json::from_slice(&self.body).map_err(|e| {
-            Error::new(ErrorKind::Decode, Dispatch::Responded, format!("the response is not valid JSON: {e}"))
-                .with_status(self.status)
-                .with_request_id(self.request_id.clone())
-                .with_body_excerpt(&self.body)
+            Error::new(
+                ErrorKind::Decode,
+                Dispatch::Responded,
+                format!("the response is not valid JSON: {e}"),
+            )
+            .with_status(self.status)
+            .with_request_id(self.request_id.clone())
+            .with_body_excerpt(&self.body)
         })
     }
 
@@ -67,7 +71,13 @@ impl Client {
     pub fn new(config: Config) -> Result<Client> {
         let transport = Arc::new(Transport::new(&config)?);
         let auth = Arc::new(Authorizer::new(&config.auth));
-        Ok(Client { inner: Arc::new(Inner { config, transport, auth }) })
+        Ok(Client {
+            inner: Arc::new(Inner {
+                config,
+                transport,
+                auth,
+            }),
+        })
     }
 
     pub fn config(&self) -> &Config {
@@ -84,8 +94,17 @@ impl Client {
             cache: Default::default(),
         });
         let mut config = self.inner.config.clone();
-        config.auth = config.auth.clone().assume_role("(see for_customer)", CustomerDomain::Id(String::new()));
-        Client { inner: Arc::new(Inner { config, transport: self.inner.transport.clone(), auth }) }
+        config.auth = config
+            .auth
+            .clone()
+            .assume_role("(see for_customer)", CustomerDomain::Id(String::new()));
+        Client {
+            inner: Arc::new(Inner {
+                config,
+                transport: self.inner.transport.clone(),
+                auth,
+            }),
+        }
     }
 
     /// A client with other credentials sharing this client's connection pool.
@@ -93,7 +112,13 @@ impl Client {
         let mut config = self.inner.config.clone();
         config.auth = auth;
         let authorizer = Arc::new(Authorizer::new(&config.auth));
-        Client { inner: Arc::new(Inner { config, transport: self.inner.transport.clone(), auth: authorizer }) }
+        Client {
+            inner: Arc::new(Inner {
+                config,
+                transport: self.inner.transport.clone(),
+                auth: authorizer,
+            }),
+        }
     }
 
     /// The clock offset (server minus local, seconds) learned from a rejected signature.
@@ -110,18 +135,29 @@ impl Client {
     /// Sends `op` and returns its JSON result (declared response headers included).
     pub async fn call_op(&self, op: &Operation, params: &Value) -> Result<Value> {
         let resp = self.send(op, params).await?;
-        resp.json_with_headers(op).map_err(|e| e.with_operation(op.name))
+        resp.json_with_headers(op)
+            .map_err(|e| e.with_operation(op.name))
     }
 
     /// The typed path: `req` is serialized to flat params, sent as [`Client::call_op`] sends, and
     /// the result decoded into `Resp`.
-    pub async fn call_typed<Req: Serialize, Resp: DeserializeOwned>(&self, op: &'static Operation, req: &Req) -> Result<Resp> {
-        let params = serde_json::to_value(req)
-            .map_err(|e| Error::invalid_argument("request", format!("could not be serialized: {e}")).with_operation(op.name))?;
+    pub async fn call_typed<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        op: &'static Operation,
+        req: &Req,
+    ) -> Result<Resp> {
+        let params = serde_json::to_value(req).map_err(|e| {
+            Error::invalid_argument("request", format!("could not be serialized: {e}"))
+                .with_operation(op.name)
+        })?;
         let value = self.call_op(op, &params).await?;
         serde_json::from_value(value).map_err(|e| {
-            Error::new(ErrorKind::Decode, Dispatch::Responded, format!("the response does not match {}: {e}", op.response_model))
-                .with_operation(op.name)
+            Error::new(
+                ErrorKind::Decode,
+                Dispatch::Responded,
+                format!("the response does not match {}: {e}", op.response_model),
+            )
+            .with_operation(op.name)
         })
     }
 }

@@ -53,7 +53,10 @@ impl std::str::FromStr for Site {
         match s.to_ascii_lowercase().as_str() {
             "cn" | "china" => Ok(Site::Cn),
             "intl" | "international" => Ok(Site::Intl),
-            _ => Err(Error::config("site", format!("unknown site {s:?}; use \"cn\" or \"intl\""))),
+            _ => Err(Error::config(
+                "site",
+                format!("unknown site {s:?}; use \"cn\" or \"intl\""),
+            )),
         }
     }
 }
@@ -80,7 +83,10 @@ impl std::str::FromStr for Language {
         match s {
             "zh_CN" | "zh-CN" | "zh" => Ok(Language::ZhCn),
             "en_US" | "en-US" | "en" => Ok(Language::EnUs),
-            _ => Err(Error::config("language", format!("unknown language {s:?}; use \"zh_CN\" or \"en_US\""))),
+            _ => Err(Error::config(
+                "language",
+                format!("unknown language {s:?}; use \"zh_CN\" or \"en_US\""),
+            )),
         }
     }
 }
@@ -199,18 +205,31 @@ impl ConfigBuilder {
 
     pub fn build(self) -> Result<Config> {
         let site = self.site.unwrap_or_default();
-        let bss_endpoint = normalize_endpoint("endpoint", self.endpoint.as_deref().unwrap_or(site.bss_endpoint()))?;
+        let bss_endpoint = normalize_endpoint(
+            "endpoint",
+            self.endpoint.as_deref().unwrap_or(site.bss_endpoint()),
+        )?;
         let iam_endpoint = match (&self.iam_endpoint, &self.endpoint) {
             (Some(iam), _) => normalize_endpoint("iam_endpoint", iam)?,
             (None, Some(_)) => bss_endpoint.clone(),
             (None, None) => match std::env::var("HUAWEICLOUD_SDK_IAM_ENDPOINT") {
-                Ok(v) if !v.is_empty() => normalize_endpoint("HUAWEICLOUD_SDK_IAM_ENDPOINT (environment)", &v)?,
+                Ok(v) if !v.is_empty() => {
+                    normalize_endpoint("HUAWEICLOUD_SDK_IAM_ENDPOINT (environment)", &v)?
+                }
                 _ => site.iam_endpoint().to_owned(),
             },
         };
-        for (name, v) in self.rate_limit.iter().map(|v| ("rate_limit", v)).chain(self.rate_limits.iter().map(|(k, v)| (k.as_str(), v))) {
+        for (name, v) in self
+            .rate_limit
+            .iter()
+            .map(|v| ("rate_limit", v))
+            .chain(self.rate_limits.iter().map(|(k, v)| (k.as_str(), v)))
+        {
             if !(v.is_finite() && *v > 0.0) {
-                return Err(Error::config(format!("rate_limit[{name}]"), "must be a positive number of requests per second"));
+                return Err(Error::config(
+                    format!("rate_limit[{name}]"),
+                    "must be a positive number of requests per second",
+                ));
             }
         }
         let retry = self.retry.unwrap_or_default();
@@ -236,11 +255,25 @@ impl ConfigBuilder {
             site,
             bss_endpoint,
             iam_endpoint,
-            auth: self.auth.unwrap_or_else(|| Auth::provider(Chain::default())),
-            connect_timeout: positive("connect_timeout", self.connect_timeout, Duration::from_secs(10))?,
+            auth: self
+                .auth
+                .unwrap_or_else(|| Auth::provider(Chain::default())),
+            connect_timeout: positive(
+                "connect_timeout",
+                self.connect_timeout,
+                Duration::from_secs(10),
+            )?,
             read_timeout: positive("read_timeout", self.read_timeout, Duration::from_secs(60))?,
-            attempt_timeout: positive("attempt_timeout", self.attempt_timeout, Duration::from_secs(90))?,
-            total_timeout: positive("total_timeout", self.total_timeout, Duration::from_secs(300))?,
+            attempt_timeout: positive(
+                "attempt_timeout",
+                self.attempt_timeout,
+                Duration::from_secs(90),
+            )?,
+            total_timeout: positive(
+                "total_timeout",
+                self.total_timeout,
+                Duration::from_secs(300),
+            )?,
             proxy: self.proxy,
             language: self.language,
             user_agent,
@@ -248,7 +281,9 @@ impl ConfigBuilder {
             retry,
             rate_limit: self.rate_limit,
             rate_limits: Arc::new(self.rate_limits),
-            token_refresh_margin: self.token_refresh_margin.unwrap_or(Duration::from_secs(30 * 60)),
+            token_refresh_margin: self
+                .token_refresh_margin
+                .unwrap_or(Duration::from_secs(30 * 60)),
             clock_skew_correction: self.clock_skew_correction.unwrap_or(true),
         })
     }
@@ -259,9 +294,17 @@ fn normalize_endpoint(field: &str, url: &str) -> Result<String> {
     let rest = u
         .strip_prefix("https://")
         .or_else(|| u.strip_prefix("http://"))
-        .ok_or_else(|| Error::config(field, format!("{u:?} must start with https:// (or http:// for a local emulator)")))?;
+        .ok_or_else(|| {
+            Error::config(
+                field,
+                format!("{u:?} must start with https:// (or http:// for a local emulator)"),
+            )
+        })?;
     if rest.is_empty() || rest.contains(['?', '#']) {
-        return Err(Error::config(field, format!("{u:?} must be a base URL such as https://bss.myhuaweicloud.com")));
+        return Err(Error::config(
+            field,
+            format!("{u:?} must be a base URL such as https://bss.myhuaweicloud.com"),
+        ));
     }
     Ok(u.to_owned())
 }
@@ -273,24 +316,47 @@ mod tests {
 
     #[test]
     fn site_endpoints() {
-        let c = Config::builder().credentials(AkSk::new("a", "b")).build().unwrap();
+        let c = Config::builder()
+            .credentials(AkSk::new("a", "b"))
+            .build()
+            .unwrap();
         assert_eq!(c.bss_endpoint, "https://bss.myhuaweicloud.com");
-        let c = Config::builder().site(Site::Intl).credentials(AkSk::new("a", "b")).build().unwrap();
+        let c = Config::builder()
+            .site(Site::Intl)
+            .credentials(AkSk::new("a", "b"))
+            .build()
+            .unwrap();
         assert_eq!(c.bss_endpoint, "https://bss-intl.myhuaweicloud.com");
-        let c = Config::builder().endpoint("http://127.0.0.1:9/").credentials(AkSk::new("a", "b")).build().unwrap();
-        assert_eq!((c.bss_endpoint.as_str(), c.iam_endpoint.as_str()), ("http://127.0.0.1:9", "http://127.0.0.1:9"));
+        let c = Config::builder()
+            .endpoint("http://127.0.0.1:9/")
+            .credentials(AkSk::new("a", "b"))
+            .build()
+            .unwrap();
+        assert_eq!(
+            (c.bss_endpoint.as_str(), c.iam_endpoint.as_str()),
+            ("http://127.0.0.1:9", "http://127.0.0.1:9")
+        );
         assert!(c.user_agent.starts_with("hcpartner/"));
     }
 
     #[test]
     fn bad_values_name_the_field() {
-        let e = Config::builder().endpoint("bss.myhuaweicloud.com").build().unwrap_err();
+        let e = Config::builder()
+            .endpoint("bss.myhuaweicloud.com")
+            .build()
+            .unwrap_err();
         assert_eq!(e.field(), Some("endpoint"));
         let e = Config::builder().rate_limit(0.0).build().unwrap_err();
         assert_eq!(e.field(), Some("rate_limit[rate_limit]"));
-        let e = Config::builder().connect_timeout(Duration::ZERO).build().unwrap_err();
+        let e = Config::builder()
+            .connect_timeout(Duration::ZERO)
+            .build()
+            .unwrap_err();
         assert_eq!(e.field(), Some("connect_timeout"));
         assert_eq!("intl".parse::<Site>().unwrap(), Site::Intl);
-        assert_eq!("fr".parse::<Language>().unwrap_err().field(), Some("language"));
+        assert_eq!(
+            "fr".parse::<Language>().unwrap_err().field(),
+            Some("language")
+        );
     }
 }

@@ -146,7 +146,10 @@ impl Error {
         e
     }
 
-    pub(crate) fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Error {
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Error {
         self.inner.source = Some(Box::new(source));
         self
     }
@@ -293,7 +296,9 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
         let mut d = f.debug_struct("Error");
-        d.field("kind", &i.kind).field("dispatch", &i.dispatch).field("message", &i.message);
+        d.field("kind", &i.kind)
+            .field("dispatch", &i.dispatch)
+            .field("message", &i.message);
         if let Some(v) = &i.code {
             d.field("code", v);
         }
@@ -309,7 +314,8 @@ impl fmt::Debug for Error {
         if let Some(v) = &i.operation {
             d.field("operation", v);
         }
-        d.field("retryable", &i.retryable).field("attempts", &i.attempts);
+        d.field("retryable", &i.retryable)
+            .field("attempts", &i.attempts);
         if let Some(v) = &i.source {
             d.field("source", v);
         }
@@ -319,7 +325,10 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.inner.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.inner
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 

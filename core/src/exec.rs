@@ -24,9 +24,15 @@ fn distance(a: SystemTime, b: SystemTime) -> Duration {
 }
 
 impl Client {
-    pub(crate) fn execute<'a>(&'a self, op: &'a Operation, params: &'a Value, auth: &'a Authorizer) -> BoxFuture<'a, Result<Response>> {
+    pub(crate) fn execute<'a>(
+        &'a self,
+        op: &'a Operation,
+        params: &'a Value,
+        auth: &'a Authorizer,
+    ) -> BoxFuture<'a, Result<Response>> {
         Box::pin(async move {
-            let out = request::build(&self.inner.config, op, params).map_err(|e| e.with_operation(op.name))?;
+            let out = request::build(&self.inner.config, op, params)
+                .map_err(|e| e.with_operation(op.name))?;
             let cfg = &self.inner.config;
             let transport = &self.inner.transport;
             let deadline = Instant::now() + cfg.total_timeout;
@@ -35,26 +41,46 @@ impl Client {
             loop {
                 attempt += 1;
                 transport.throttle(op.name).await;
-                let applied = auth.authorize(self, op.service).await.map_err(|e| e.with_operation(op.name))?;
-                let headers = applied.headers(&out, transport.now()).map_err(|e| e.with_operation(op.name))?;
+                let applied = auth
+                    .authorize(self, op.service)
+                    .await
+                    .map_err(|e| e.with_operation(op.name))?;
+                let headers = applied
+                    .headers(&out, transport.now())
+                    .map_err(|e| e.with_operation(op.name))?;
                 let remaining = deadline.saturating_duration_since(Instant::now());
                 let err = if remaining.is_zero() {
-                    Error::new(ErrorKind::Timeout, Dispatch::NotSent, "the call's total time ran out before this attempt")
+                    Error::new(
+                        ErrorKind::Timeout,
+                        Dispatch::NotSent,
+                        "the call's total time ran out before this attempt",
+                    )
                 } else {
                     sends += 1;
                     let started = Instant::now();
-                    let result = transport.send(&out, &headers, cfg.attempt_timeout.min(remaining)).await;
+                    let result = transport
+                        .send(&out, &headers, cfg.attempt_timeout.min(remaining))
+                        .await;
                     match result {
                         Ok(resp) if (200..300).contains(&resp.status) => {
                             let request_id = resp.request_id();
                             tracing::debug!(op = op.name, status = resp.status, request_id = ?request_id, attempt, elapsed_ms = started.elapsed().as_millis() as u64, "ok");
-                            return Ok(Response { status: resp.status, request_id, headers: resp.headers, body: resp.body });
+                            return Ok(Response {
+                                status: resp.status,
+                                request_id,
+                                headers: resp.headers,
+                                body: resp.body,
+                            });
                         }
                         Ok(resp) => {
                             let e = wire::error_from_response(&resp);
                             tracing::debug!(op = op.name, status = resp.status, code = ?e.code(), request_id = ?e.request_id(), attempt, "error response");
                             // A rejected token: fetch a new one once (the gateway did not process the call).
-                            if !token_refreshed && applied.is_token() && auth.can_refresh() && catalog::is_token_expired(resp.status, e.code()) {
+                            if !token_refreshed
+                                && applied.is_token()
+                                && auth.can_refresh()
+                                && catalog::is_token_expired(resp.status, e.code())
+                            {
                                 token_refreshed = true;
                                 auth.invalidate(&applied);
                                 attempt -= 1;
@@ -62,12 +88,20 @@ impl Client {
                             }
                             // A rejected signature with the server's clock far from ours: re-sign once with
                             // its time. Never more: repeated signature failures lock the key.
-                            if !clock_corrected && cfg.clock_skew_correction && applied.is_signed() && catalog::is_signature_rejected(resp.status, e.code()) {
+                            if !clock_corrected
+                                && cfg.clock_skew_correction
+                                && applied.is_signed()
+                                && catalog::is_signature_rejected(resp.status, e.code())
+                            {
                                 if let Some(server) = resp.server_date() {
                                     if distance(server, transport.now()) > SKEW_THRESHOLD {
                                         clock_corrected = true;
                                         transport.learn_clock(server);
-                                        tracing::warn!(op = op.name, offset_s = transport.clock_offset(), "local clock is off; re-signing once with the server's time");
+                                        tracing::warn!(
+                                            op = op.name,
+                                            offset_s = transport.clock_offset(),
+                                            "local clock is off; re-signing once with the server's time"
+                                        );
                                         attempt -= 1;
                                         continue;
                                     }
@@ -76,7 +110,13 @@ impl Client {
                             e
                         }
                         Err(e) => {
-                            tracing::debug!(op = op.name, kind = e.kind().as_str(), dispatch = e.dispatch().as_str(), attempt, "transport failure");
+                            tracing::debug!(
+                                op = op.name,
+                                kind = e.kind().as_str(),
+                                dispatch = e.dispatch().as_str(),
+                                attempt,
+                                "transport failure"
+                            );
                             e
                         }
                     }
@@ -85,7 +125,11 @@ impl Client {
                 if attempt < cfg.retry.max_attempts && may_retry(op.effect, &err) {
                     let delay = cfg.retry.delay(attempt, &err);
                     if Instant::now() + delay < deadline {
-                        tracing::debug!(op = op.name, delay_ms = delay.as_millis() as u64, "retrying");
+                        tracing::debug!(
+                            op = op.name,
+                            delay_ms = delay.as_millis() as u64,
+                            "retrying"
+                        );
                         tokio::time::sleep(delay).await;
                         continue;
                     }
@@ -102,7 +146,8 @@ impl Client {
             Dispatch::NotSent => false,
             Dispatch::MaybeSent => true,
             Dispatch::Responded => {
-                err.status().is_some_and(|s| s >= 500) || matches!(err.code(), Some("CBC.99000050" | "CBC.99000088"))
+                err.status().is_some_and(|s| s >= 500)
+                    || matches!(err.code(), Some("CBC.99000050" | "CBC.99000088"))
             }
         };
         if !op.effect.is_idempotent() && may_be_applied {
@@ -111,7 +156,8 @@ impl Client {
         if catalog::is_wrong_site(err.code()) {
             let site = self.inner.config.site;
             let other = site.other();
-            let meaning = catalog::lookup(err.code().unwrap_or(""), err.status().unwrap_or(0)).map_or("access denied", |e| e.meaning);
+            let meaning = catalog::lookup(err.code().unwrap_or(""), err.status().unwrap_or(0))
+                .map_or("access denied", |e| e.meaning);
             return err.with_hint(format!(
                 "{meaning}. This client calls the {} site ({}); if the account is registered on the {} site, configure site \"{}\" ({})",
                 site.as_str(),

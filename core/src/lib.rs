@@ -21,13 +21,13 @@ pub mod client;
 pub mod config;
 pub mod credentials;
 pub mod error;
+mod exec;
 pub mod operation;
+mod request;
 pub mod retry;
 pub mod runtime;
 pub mod secret;
 pub mod signer;
-mod exec;
-mod request;
 mod transport;
 mod wire;
 

@@ -102,7 +102,12 @@ pub struct Limits {
 }
 
 impl Limits {
-    pub const NONE: Limits = Limits { min: None, max: None, min_len: None, max_len: None };
+    pub const NONE: Limits = Limits {
+        min: None,
+        max: None,
+        min_len: None,
+        max_len: None,
+    };
 }
 
 /// One field of a model or one parameter of an operation.
@@ -178,7 +183,12 @@ pub struct Operation {
 
 impl Operation {
     /// A minimal description for requests built by hand (tests, `Client::send_raw`).
-    pub const fn raw(name: &'static str, method: Method, path: &'static str, effect: Effect) -> Operation {
+    pub const fn raw(
+        name: &'static str,
+        method: Method,
+        path: &'static str,
+        effect: Effect,
+    ) -> Operation {
         Operation {
             name,
             method,

@@ -10,7 +10,11 @@ use crate::operation::{Location, Method, Operation, Service};
 use crate::transport::Outgoing;
 
 /// `quote(x, safe='')` in Python: the SDK's encoding of path params and query parts.
-const QUOTE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'_').remove(b'.').remove(b'-').remove(b'~');
+const QUOTE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'~');
 
 /// The text of a scalar as it goes into a path, query or header.
 fn scalar_text(field: &str, v: &Value) -> Result<String> {
@@ -18,7 +22,10 @@ fn scalar_text(field: &str, v: &Value) -> Result<String> {
         Value::String(s) => Ok(s.clone()),
         Value::Number(n) => Ok(n.to_string()),
         Value::Bool(b) => Ok(b.to_string()),
-        _ => Err(Error::invalid_argument(field, "must be a string, number or boolean here")),
+        _ => Err(Error::invalid_argument(
+            field,
+            "must be a string, number or boolean here",
+        )),
     }
 }
 
@@ -39,7 +46,12 @@ pub(crate) fn build(config: &Config, op: &Operation, params: &Value) -> Result<O
     let obj = match params {
         Value::Object(m) => m,
         Value::Null => &empty,
-        _ => return Err(Error::invalid_argument("params", "must be an object of named parameters")),
+        _ => {
+            return Err(Error::invalid_argument(
+                "params",
+                "must be an object of named parameters",
+            ))
+        }
     };
     let mut path = op.path.to_owned();
     let mut query: Vec<(String, String)> = Vec::new();
@@ -53,9 +65,15 @@ pub(crate) fn build(config: &Config, op: &Operation, params: &Value) -> Result<O
             Location::Path => {
                 let text = scalar_text(name, value)?;
                 if text.is_empty() {
-                    return Err(Error::invalid_argument(name, "must not be empty (it is part of the URL path)"));
+                    return Err(Error::invalid_argument(
+                        name,
+                        "must not be empty (it is part of the URL path)",
+                    ));
                 }
-                path = path.replace(&format!("{{{name}}}"), &utf8_percent_encode(&text, QUOTE).to_string());
+                path = path.replace(
+                    &format!("{{{name}}}"),
+                    &utf8_percent_encode(&text, QUOTE).to_string(),
+                );
             }
             Location::Query => match value {
                 Value::Array(items) => {
@@ -71,8 +89,15 @@ pub(crate) fn build(config: &Config, op: &Operation, params: &Value) -> Result<O
             }
         }
     }
-    if let Some(missing) = op.params.iter().find(|p| p.location == Location::Path && path.contains(&format!("{{{}}}", p.field.name))) {
-        return Err(Error::invalid_argument(missing.field.name, "is required (it is part of the URL path)"));
+    if let Some(missing) = op
+        .params
+        .iter()
+        .find(|p| p.location == Location::Path && path.contains(&format!("{{{}}}", p.field.name)))
+    {
+        return Err(Error::invalid_argument(
+            missing.field.name,
+            "is required (it is part of the URL path)",
+        ));
     }
     // Sorted as the signer canonicalizes, so the URL we send is the canonical one.
     query.sort();
@@ -88,14 +113,28 @@ pub(crate) fn build(config: &Config, op: &Operation, params: &Value) -> Result<O
         url.extend(utf8_percent_encode(v, QUOTE));
     }
     headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    if op.service == Service::Bss && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("X-Language")) {
+    if op.service == Service::Bss
+        && !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("X-Language"))
+    {
         if let Some(lang) = config.language {
             headers.push(("X-Language".to_owned(), lang.as_str().to_owned()));
         }
     }
-    let has_body = !body.is_empty() || (op.body_model.is_some() && !matches!(op.method, Method::Get | Method::Delete));
-    let body = if has_body { serde_json::to_vec(&Value::Object(body)).expect("a JSON map serializes") } else { Vec::new() };
-    Ok(Outgoing { method: op.method, url, headers, body })
+    let has_body = !body.is_empty()
+        || (op.body_model.is_some() && !matches!(op.method, Method::Get | Method::Delete));
+    let body = if has_body {
+        serde_json::to_vec(&Value::Object(body)).expect("a JSON map serializes")
+    } else {
+        Vec::new()
+    };
+    Ok(Outgoing {
+        method: op.method,
+        url,
+        headers,
+        body,
+    })
 }
 
 #[cfg(test)]
@@ -105,20 +144,45 @@ mod tests {
     use crate::operation::{Effect, Field, Limits, Param, Type};
 
     const ID: Param = Param {
-        field: Field { name: "resource_id", ty: Type::String, required: true, enum_values: &[], limits: Limits::NONE, secret: false },
+        field: Field {
+            name: "resource_id",
+            ty: Type::String,
+            required: true,
+            enum_values: &[],
+            limits: Limits::NONE,
+            secret: false,
+        },
         location: Location::Path,
     };
     const LIMIT: Param = Param {
-        field: Field { name: "limit", ty: Type::Int, required: false, enum_values: &[], limits: Limits::NONE, secret: false },
+        field: Field {
+            name: "limit",
+            ty: Type::Int,
+            required: false,
+            enum_values: &[],
+            limits: Limits::NONE,
+            secret: false,
+        },
         location: Location::Query,
     };
     const LANG: Param = Param {
-        field: Field { name: "X-Language", ty: Type::String, required: false, enum_values: &[], limits: Limits::NONE, secret: false },
+        field: Field {
+            name: "X-Language",
+            ty: Type::String,
+            required: false,
+            enum_values: &[],
+            limits: Limits::NONE,
+            secret: false,
+        },
         location: Location::Header,
     };
 
     fn config() -> Config {
-        Config::builder().endpoint("http://127.0.0.1:1").credentials(AkSk::new("a", "b")).build().unwrap()
+        Config::builder()
+            .endpoint("http://127.0.0.1:1")
+            .credentials(AkSk::new("a", "b"))
+            .build()
+            .unwrap()
     }
 
     #[test]
@@ -126,7 +190,12 @@ mod tests {
         let op = Operation {
             params: &[ID, LIMIT, LANG],
             body_model: Some("Body"),
-            ..Operation::raw("x", Method::Post, "/v2/things/{resource_id}/go", Effect::Write)
+            ..Operation::raw(
+                "x",
+                Method::Post,
+                "/v2/things/{resource_id}/go",
+                Effect::Write,
+            )
         };
         let p = serde_json::json!({"resource_id": "a/b c", "limit": 10, "X-Language": "en_US", "name": "你好", "skip": null});
         let r = build(&config(), &op, &p).unwrap();
@@ -138,14 +207,22 @@ mod tests {
     #[test]
     fn raw_get_puts_params_in_sorted_query() {
         let op = Operation::raw("y", Method::Get, "/v2/y", Effect::Read);
-        let r = build(&config(), &op, &serde_json::json!({"b": [2, 1], "a": true, "c": "x y"})).unwrap();
+        let r = build(
+            &config(),
+            &op,
+            &serde_json::json!({"b": [2, 1], "a": true, "c": "x y"}),
+        )
+        .unwrap();
         assert_eq!(r.url, "http://127.0.0.1:1/v2/y?a=true&b=1&b=2&c=x%20y");
         assert!(r.body.is_empty());
     }
 
     #[test]
     fn missing_path_param_is_named() {
-        let op = Operation { params: &[ID], ..Operation::raw("z", Method::Delete, "/v2/z/{resource_id}", Effect::Write) };
+        let op = Operation {
+            params: &[ID],
+            ..Operation::raw("z", Method::Delete, "/v2/z/{resource_id}", Effect::Write)
+        };
         let e = build(&config(), &op, &serde_json::json!({})).unwrap_err();
         assert_eq!(e.field(), Some("resource_id"));
     }

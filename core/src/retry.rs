@@ -37,11 +37,19 @@ impl Default for RetryConfig {
 
 impl RetryConfig {
     pub fn new(max_attempts: u32, base_delay: Duration, max_delay: Duration) -> Self {
-        RetryConfig { max_attempts, base_delay, max_delay, ..RetryConfig::default() }
+        RetryConfig {
+            max_attempts,
+            base_delay,
+            max_delay,
+            ..RetryConfig::default()
+        }
     }
     /// No retries at all.
     pub fn disabled() -> Self {
-        RetryConfig { max_attempts: 1, ..RetryConfig::default() }
+        RetryConfig {
+            max_attempts: 1,
+            ..RetryConfig::default()
+        }
     }
     pub fn with_throttle_delay(mut self, d: Duration) -> Self {
         self.throttle_delay = d;
@@ -53,7 +61,10 @@ impl RetryConfig {
             return Err(Error::config("retry.max_attempts", "must be at least 1"));
         }
         if self.base_delay > self.max_delay {
-            return Err(Error::config("retry.base_delay", "must not exceed retry.max_delay"));
+            return Err(Error::config(
+                "retry.base_delay",
+                "must not exceed retry.max_delay",
+            ));
         }
         Ok(())
     }
@@ -64,7 +75,9 @@ impl RetryConfig {
         if let Some(after) = error.retry_after() {
             return after.min(self.max_delay);
         }
-        let exp = self.base_delay.saturating_mul(1u32 << (attempt.saturating_sub(1)).min(20));
+        let exp = self
+            .base_delay
+            .saturating_mul(1u32 << (attempt.saturating_sub(1)).min(20));
         let cap = exp.min(self.max_delay);
         let jittered = rand::rng().random_range(Duration::ZERO..=cap);
         if error.kind() == ErrorKind::Throttled {
@@ -99,15 +112,39 @@ mod tests {
     #[test]
     fn money_moves_once() {
         for effect in [Effect::Write, Effect::WriteMoney] {
-            assert!(may_retry(effect, &err(ErrorKind::Connect, Dispatch::NotSent, true)));
-            assert!(!may_retry(effect, &err(ErrorKind::Timeout, Dispatch::MaybeSent, true)));
-            assert!(!may_retry(effect, &err(ErrorKind::Api, Dispatch::Responded, true)));
-            assert!(!may_retry(effect, &err(ErrorKind::Throttled, Dispatch::Responded, true)));
+            assert!(may_retry(
+                effect,
+                &err(ErrorKind::Connect, Dispatch::NotSent, true)
+            ));
+            assert!(!may_retry(
+                effect,
+                &err(ErrorKind::Timeout, Dispatch::MaybeSent, true)
+            ));
+            assert!(!may_retry(
+                effect,
+                &err(ErrorKind::Api, Dispatch::Responded, true)
+            ));
+            assert!(!may_retry(
+                effect,
+                &err(ErrorKind::Throttled, Dispatch::Responded, true)
+            ));
         }
-        assert!(may_retry(Effect::Read, &err(ErrorKind::Timeout, Dispatch::MaybeSent, false)));
-        assert!(may_retry(Effect::Read, &err(ErrorKind::Throttled, Dispatch::Responded, true)));
-        assert!(!may_retry(Effect::Read, &err(ErrorKind::Api, Dispatch::Responded, false)));
-        assert!(!may_retry(Effect::Read, &err(ErrorKind::InvalidArgument, Dispatch::NotSent, false)));
+        assert!(may_retry(
+            Effect::Read,
+            &err(ErrorKind::Timeout, Dispatch::MaybeSent, false)
+        ));
+        assert!(may_retry(
+            Effect::Read,
+            &err(ErrorKind::Throttled, Dispatch::Responded, true)
+        ));
+        assert!(!may_retry(
+            Effect::Read,
+            &err(ErrorKind::Api, Dispatch::Responded, false)
+        ));
+        assert!(!may_retry(
+            Effect::Read,
+            &err(ErrorKind::InvalidArgument, Dispatch::NotSent, false)
+        ));
     }
 
     #[test]
@@ -120,8 +157,11 @@ mod tests {
         let t = err(ErrorKind::Throttled, Dispatch::Responded, true);
         let c = c.with_throttle_delay(Duration::from_millis(250));
         assert!(c.delay(1, &t) >= Duration::from_millis(250));
-        let ra = err(ErrorKind::Throttled, Dispatch::Responded, true).with_retry_after(Some(Duration::from_secs(60)));
+        let ra = err(ErrorKind::Throttled, Dispatch::Responded, true)
+            .with_retry_after(Some(Duration::from_secs(60)));
         assert_eq!(c.delay(1, &ra), Duration::from_millis(300));
-        assert!(RetryConfig::new(0, Duration::ZERO, Duration::ZERO).check().is_err());
+        assert!(RetryConfig::new(0, Duration::ZERO, Duration::ZERO)
+            .check()
+            .is_err());
     }
 }

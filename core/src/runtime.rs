@@ -57,7 +57,10 @@ pub fn set_runtime(handle: Handle) {
     if let Some(Slot::Owned { runtime, .. }) = slot.take() {
         runtime.shutdown_background();
     }
-    *slot = Some(Slot::Injected { pid: std::process::id(), handle });
+    *slot = Some(Slot::Injected {
+        pid: std::process::id(),
+        handle,
+    });
 }
 
 /// Runs a future to completion on the shared runtime, blocking this (non-runtime) thread.

@@ -22,7 +22,11 @@ pub const HEADER_SECURITY_TOKEN: &str = "X-Security-Token";
 const EMPTY_HASH: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// What Python's `urllib.parse.quote(s, safe='~')` leaves alone: ALPHA, DIGIT and `_.-~`.
-const QUOTE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'_').remove(b'.').remove(b'-').remove(b'~');
+const QUOTE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'~');
 
 /// The key material for one signature. `domain_id` and `security_token` become signed headers.
 #[derive(Clone, Copy)]
@@ -54,7 +58,10 @@ pub struct Signed {
 
 impl Signed {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -75,7 +82,12 @@ pub fn sign(
     ak: &str,
     sk: &str,
 ) -> Result<Vec<(&'static str, String)>> {
-    let key = SigningKey { ak, sk, security_token: None, domain_id: None };
+    let key = SigningKey {
+        ak,
+        sk,
+        security_token: None,
+        domain_id: None,
+    };
     Ok(sign_at(method, url, headers, body, &key, SystemTime::now())?.headers)
 }
 
@@ -132,8 +144,11 @@ pub fn sign_at(
     }
 
     // Signed headers: every name without '_', lower-cased, sorted (duplicates kept, as the SDK does).
-    let mut signed: Vec<String> =
-        map.iter().filter(|(k, _)| !k.contains('_')).map(|(k, _)| k.to_ascii_lowercase()).collect();
+    let mut signed: Vec<String> = map
+        .iter()
+        .filter(|(k, _)| !k.contains('_'))
+        .map(|(k, _)| k.to_ascii_lowercase())
+        .collect();
     signed.sort();
     let signed_headers = signed.join(";");
 
@@ -146,7 +161,11 @@ pub fn sign_at(
     canonical.push('\n');
     for name in &signed {
         // The SDK's lower-cased dict: the last header with this lower-cased name wins.
-        let value = map.iter().rev().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+        let value = map
+            .iter()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str());
         canonical.push_str(name);
         canonical.push(':');
         canonical.push_str(py_strip(value.unwrap_or("")));
@@ -159,21 +178,34 @@ pub fn sign_at(
         canonical.push_str(EMPTY_HASH);
     } else {
         // Looked up after the SDK has trimmed every header value.
-        match get_ignore_case(&map, HEADER_CONTENT_SHA).map(py_strip).filter(|v| !v.is_empty()) {
+        match get_ignore_case(&map, HEADER_CONTENT_SHA)
+            .map(py_strip)
+            .filter(|v| !v.is_empty())
+        {
             Some(v) => canonical.push_str(v),
             None => canonical.push_str(&hex::encode(Sha256::digest(body))),
         }
     }
 
-    let string_to_sign = format!("{ALGORITHM}\n{date}\n{}", hex::encode(Sha256::digest(canonical.as_bytes())));
-    let mut mac = Hmac::<Sha256>::new_from_slice(key.sk.as_bytes()).expect("HMAC takes any key length");
+    let string_to_sign = format!(
+        "{ALGORITHM}\n{date}\n{}",
+        hex::encode(Sha256::digest(canonical.as_bytes()))
+    );
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(key.sk.as_bytes()).expect("HMAC takes any key length");
     mac.update(string_to_sign.as_bytes());
     let signature = hex::encode(mac.finalize().into_bytes());
     added.push((
         "Authorization",
-        format!("{ALGORITHM} Access={}, SignedHeaders={signed_headers}, Signature={signature}", key.ak),
+        format!(
+            "{ALGORITHM} Access={}, SignedHeaders={signed_headers}, Signature={signature}",
+            key.ak
+        ),
     ));
-    Ok(Signed { headers: added, canonical_request: canonical })
+    Ok(Signed {
+        headers: added,
+        canonical_request: canonical,
+    })
 }
 
 /// The query string the SDK actually sends: pairs sorted and re-encoded (`k=v&…`), no `?`.
@@ -192,7 +224,9 @@ fn dict_set<'a>(map: &mut Vec<(&'a str, String)>, key: &'a str, value: String) {
 }
 
 fn get_ignore_case<'m>(map: &'m [(&str, String)], key: &str) -> Option<&'m str> {
-    map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str())
+    map.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v.as_str())
 }
 
 /// Python's `str.strip()`: Unicode whitespace plus the ASCII separators U+001C..U+001F.
@@ -221,7 +255,10 @@ fn canonical_query(query: &str, out: &mut String) {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode_str(k).decode_utf8_lossy().into_owned(), percent_decode_str(v).decode_utf8_lossy().into_owned())
+            (
+                percent_decode_str(k).decode_utf8_lossy().into_owned(),
+                percent_decode_str(v).decode_utf8_lossy().into_owned(),
+            )
         })
         .collect();
     pairs.sort();
@@ -267,12 +304,16 @@ const SDK_DATE: &[time::format_description::FormatItem<'static>] =
 
 /// `YYYYMMDD'T'HHMMSS'Z'` in UTC.
 pub fn format_sdk_date(t: SystemTime) -> String {
-    OffsetDateTime::from(t).format(SDK_DATE).expect("a SystemTime always formats")
+    OffsetDateTime::from(t)
+        .format(SDK_DATE)
+        .expect("a SystemTime always formats")
 }
 
 /// Parses an `X-Sdk-Date` value.
 pub fn parse_sdk_date(s: &str) -> Option<SystemTime> {
-    time::PrimitiveDateTime::parse(s, SDK_DATE).ok().map(|t| t.assume_utc().into())
+    time::PrimitiveDateTime::parse(s, SDK_DATE)
+        .ok()
+        .map(|t| t.assume_utc().into())
 }
 
 #[cfg(test)]
@@ -305,7 +346,12 @@ mod tests {
 
     #[test]
     fn debug_of_key_hides_secrets() {
-        let k = SigningKey { ak: "AK1", sk: "topsecret", security_token: Some("tok"), domain_id: None };
+        let k = SigningKey {
+            ak: "AK1",
+            sk: "topsecret",
+            security_token: Some("tok"),
+            domain_id: None,
+        };
         let s = format!("{k:?}");
         assert!(!s.contains("topsecret") && !s.contains("tok\""), "{s}");
     }

@@ -39,7 +39,8 @@ impl Incoming {
     }
     /// The server's clock, from `Date`.
     pub fn server_date(&self) -> Option<SystemTime> {
-        self.header("Date").and_then(|d| httpdate::parse_http_date(d).ok())
+        self.header("Date")
+            .and_then(|d| httpdate::parse_http_date(d).ok())
     }
     /// `Retry-After` in seconds or as an HTTP date.
     pub fn retry_after(&self) -> Option<Duration> {
@@ -63,7 +64,9 @@ pub(crate) struct Transport {
 
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Transport").field("clock_offset", &self.clock_offset).finish_non_exhaustive()
+        f.debug_struct("Transport")
+            .field("clock_offset", &self.clock_offset)
+            .finish_non_exhaustive()
     }
 }
 
@@ -96,7 +99,8 @@ impl Transport {
             .tcp_nodelay(true)
             .redirect(reqwest::redirect::Policy::none());
         if let Some(p) = &c.proxy {
-            let proxy = reqwest::Proxy::all(p.as_str()).map_err(|e| Error::config("proxy", "is not a valid proxy URL").with_source(e))?;
+            let proxy = reqwest::Proxy::all(p.as_str())
+                .map_err(|e| Error::config("proxy", "is not a valid proxy URL").with_source(e))?;
             b = b.proxy(proxy);
         } else {
             b = b.no_proxy();
@@ -104,7 +108,9 @@ impl Transport {
         if c.danger_accept_invalid_certs {
             b = b.danger_accept_invalid_certs(true);
         }
-        b.build().map_err(|e| Error::config("http_client", "could not build the HTTP client").with_source(e))
+        b.build().map_err(|e| {
+            Error::config("http_client", "could not build the HTTP client").with_source(e)
+        })
     }
 
     /// The pooled client of this process.
@@ -153,13 +159,19 @@ impl Transport {
 
     /// Waits for the client-side rate limit of `op`, if one is configured.
     pub async fn throttle(&self, op: &str) {
-        let per_second = self.config.rate_limits.get(op).copied().or(self.config.rate_limit);
+        let per_second = self
+            .config
+            .rate_limits
+            .get(op)
+            .copied()
+            .or(self.config.rate_limit);
         let Some(per_second) = per_second else { return };
         let limiter = {
             let mut map = self.limiters.lock().unwrap_or_else(|p| p.into_inner());
             map.entry(op.to_owned())
                 .or_insert_with(|| {
-                    let period = Duration::from_secs_f64(1.0 / per_second).max(Duration::from_nanos(1));
+                    let period =
+                        Duration::from_secs_f64(1.0 / per_second).max(Duration::from_nanos(1));
                     let quota = Quota::with_period(period).expect("period is positive");
                     Arc::new(RateLimiter::direct(quota))
                 })
@@ -169,9 +181,15 @@ impl Transport {
     }
 
     /// Sends once. Transport failures say whether the request may have reached the server.
-    pub async fn send(&self, req: &Outgoing, auth_headers: &[(&str, String)], timeout: Duration) -> Result<Incoming> {
+    pub async fn send(
+        &self,
+        req: &Outgoing,
+        auth_headers: &[(&str, String)],
+        timeout: Duration,
+    ) -> Result<Incoming> {
         let http = self.http()?;
-        let method = reqwest::Method::from_bytes(req.method.as_str().as_bytes()).expect("static method names are valid");
+        let method = reqwest::Method::from_bytes(req.method.as_str().as_bytes())
+            .expect("static method names are valid");
         let mut rb = http.request(method, &req.url).timeout(timeout);
         for (k, v) in &req.headers {
             rb = rb.header(k.as_str(), v.as_str());
@@ -191,7 +209,11 @@ impl Transport {
             err.set_dispatch(Dispatch::MaybeSent);
             err.with_status(status)
         })?;
-        Ok(Incoming { status, headers, body })
+        Ok(Incoming {
+            status,
+            headers,
+            body,
+        })
     }
 }
 
@@ -199,15 +221,33 @@ impl Transport {
 /// timeout) happens before any request byte is written: the request was not sent.
 fn classify(e: reqwest::Error) -> Error {
     let (kind, dispatch, msg) = if e.is_connect() {
-        let what = if e.is_timeout() { "connecting timed out" } else { "could not connect" };
+        let what = if e.is_timeout() {
+            "connecting timed out"
+        } else {
+            "could not connect"
+        };
         (ErrorKind::Connect, Dispatch::NotSent, what)
     } else if e.is_timeout() {
-        (ErrorKind::Timeout, Dispatch::MaybeSent, "no response in time")
+        (
+            ErrorKind::Timeout,
+            Dispatch::MaybeSent,
+            "no response in time",
+        )
     } else if e.is_builder() {
-        (ErrorKind::InvalidArgument, Dispatch::NotSent, "the request could not be built")
+        (
+            ErrorKind::InvalidArgument,
+            Dispatch::NotSent,
+            "the request could not be built",
+        )
     } else {
-        (ErrorKind::Connect, Dispatch::MaybeSent, "the connection failed after the request was sent")
+        (
+            ErrorKind::Connect,
+            Dispatch::MaybeSent,
+            "the connection failed after the request was sent",
+        )
     };
-    let detail = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
+    let detail = std::error::Error::source(&e)
+        .map(|s| format!(": {s}"))
+        .unwrap_or_default();
     Error::new(kind, dispatch, format!("{msg}{detail}")).with_source(e)
 }

@@ -31,7 +31,10 @@ fn pick(obj: &serde_json::Map<String, Value>, keys: &[&str]) -> Option<String> {
 /// a nested `{"error": {...}}` (IAM, with a numeric code), HTML from a gateway, and nothing.
 pub(crate) fn parse_error_body(body: &[u8]) -> ErrorBody {
     let Ok(Value::Object(top)) = serde_json::from_slice::<Value>(body) else {
-        return ErrorBody { opaque: true, ..ErrorBody::default() };
+        return ErrorBody {
+            opaque: true,
+            ..ErrorBody::default()
+        };
     };
     let request_id = pick(&top, &["request_id", "requestId"]);
     let mut candidates = vec![&top];
@@ -42,10 +45,19 @@ pub(crate) fn parse_error_body(body: &[u8]) -> ErrorBody {
         let code = pick(obj, &["error_code", "errorCode", "code"]);
         let message = pick(obj, &["error_msg", "errorMsg", "message", "msg", "title"]);
         if code.is_some() || message.is_some() {
-            return ErrorBody { code, message, request_id, opaque: false };
+            return ErrorBody {
+                code,
+                message,
+                request_id,
+                opaque: false,
+            };
         }
     }
-    ErrorBody { request_id, opaque: false, ..ErrorBody::default() }
+    ErrorBody {
+        request_id,
+        opaque: false,
+        ..ErrorBody::default()
+    }
 }
 
 /// Builds the error for a non-2xx response.
@@ -55,11 +67,15 @@ pub(crate) fn error_from_response(resp: &Incoming) -> Error {
     let message = match (&parsed.message, parsed.opaque, resp.body.is_empty()) {
         (Some(m), _, _) => m.clone(),
         (None, _, true) => format!("HTTP {} with an empty body", resp.status),
-        (None, true, false) => format!("HTTP {} with a non-JSON body (a gateway or proxy answered)", resp.status),
+        (None, true, false) => format!(
+            "HTTP {} with a non-JSON body (a gateway or proxy answered)",
+            resp.status
+        ),
         (None, false, false) => format!("HTTP {} without an error code", resp.status),
     };
     let excerpt = (parsed.opaque && !resp.body.is_empty()).then(|| excerpt(&resp.body));
-    Error::from_response(resp.status, parsed.code, message, request_id, excerpt).with_retry_after(resp.retry_after())
+    Error::from_response(resp.status, parsed.code, message, request_id, excerpt)
+        .with_retry_after(resp.retry_after())
 }
 
 #[cfg(test)]
@@ -68,14 +84,35 @@ mod tests {
 
     #[test]
     fn every_shape() {
-        let p = parse_error_body(br#"{"error_code":"CBC.0100","error_msg":"bad param","request_id":"r1"}"#);
-        assert_eq!((p.code.as_deref(), p.message.as_deref(), p.request_id.as_deref()), (Some("CBC.0100"), Some("bad param"), Some("r1")));
+        let p = parse_error_body(
+            br#"{"error_code":"CBC.0100","error_msg":"bad param","request_id":"r1"}"#,
+        );
+        assert_eq!(
+            (
+                p.code.as_deref(),
+                p.message.as_deref(),
+                p.request_id.as_deref()
+            ),
+            (Some("CBC.0100"), Some("bad param"), Some("r1"))
+        );
         let p = parse_error_body(br#"{"errorCode":"CBC.0151","errorMsg":"denied"}"#);
-        assert_eq!((p.code.as_deref(), p.message.as_deref()), (Some("CBC.0151"), Some("denied")));
+        assert_eq!(
+            (p.code.as_deref(), p.message.as_deref()),
+            (Some("CBC.0151"), Some("denied"))
+        );
         let p = parse_error_body(br#"{"code":"APIGW.0308","message":"throttled"}"#);
-        assert_eq!((p.code.as_deref(), p.message.as_deref()), (Some("APIGW.0308"), Some("throttled")));
+        assert_eq!(
+            (p.code.as_deref(), p.message.as_deref()),
+            (Some("APIGW.0308"), Some("throttled"))
+        );
         let p = parse_error_body(br#"{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}"#);
-        assert_eq!((p.code.as_deref(), p.message.as_deref()), (Some("401"), Some("The request you have made requires authentication.")));
+        assert_eq!(
+            (p.code.as_deref(), p.message.as_deref()),
+            (
+                Some("401"),
+                Some("The request you have made requires authentication.")
+            )
+        );
         let p = parse_error_body(br#"{"error":{"error_code":"CBC.0999","error_msg":"boom"}}"#);
         assert_eq!(p.code.as_deref(), Some("CBC.0999"));
         let p = parse_error_body(b"<html><body>502 Bad Gateway</body></html>");

@@ -34,13 +34,18 @@ fn client_works_in_a_forked_child() {
         .unwrap();
     let client = Client::new(config).unwrap();
     // Parent uses the shared runtime and pool first, leaving a pooled keep-alive connection.
-    assert_eq!(runtime::block_on(client.call_op(&READ, &json!({}))).unwrap()["n"], 1);
+    assert_eq!(
+        runtime::block_on(client.call_op(&READ, &json!({}))).unwrap()["n"],
+        1
+    );
 
     let pid = unsafe { libc::fork() };
     assert!(pid >= 0, "fork failed");
     if pid == 0 {
         // Child: same client object; must get a fresh runtime and pool instead of hanging.
-        let ok = runtime::block_on(async { tokio::time::timeout(Duration::from_secs(10), client.call_op(&READ, &json!({}))).await });
+        let ok = runtime::block_on(async {
+            tokio::time::timeout(Duration::from_secs(10), client.call_op(&READ, &json!({}))).await
+        });
         let code = match ok {
             Ok(Ok(v)) if v["n"] == 2 => 0,
             Ok(Ok(_)) => 3,
@@ -53,9 +58,16 @@ fn client_works_in_a_forked_child() {
     let waited = unsafe { libc::waitpid(pid, &mut status, 0) };
     assert_eq!(waited, pid);
     assert!(libc::WIFEXITED(status), "child did not exit normally");
-    assert_eq!(libc::WEXITSTATUS(status), 0, "child call failed (1 = hang/timeout, 2 = error, 3 = wrong answer)");
+    assert_eq!(
+        libc::WEXITSTATUS(status),
+        0,
+        "child call failed (1 = hang/timeout, 2 = error, 3 = wrong answer)"
+    );
     // And the parent still works.
-    assert_eq!(runtime::block_on(client.call_op(&READ, &json!({}))).unwrap()["n"], 3);
+    assert_eq!(
+        runtime::block_on(client.call_op(&READ, &json!({}))).unwrap()["n"],
+        3
+    );
 }
 
 #[test]
@@ -68,7 +80,10 @@ fn environment_provider_uses_official_names() {
     }
     let c = EnvProvider::new().provide().unwrap();
     assert_eq!((c.ak.as_str(), c.sk.expose()), ("ENV-AK", "ENV-SK"));
-    assert_eq!(c.security_token.as_ref().map(|t| t.expose()), Some("ENV-TOKEN"));
+    assert_eq!(
+        c.security_token.as_ref().map(|t| t.expose()),
+        Some("ENV-TOKEN")
+    );
     assert_eq!(c.domain_id.as_deref(), Some("ENV-DOMAIN"));
     assert!(!format!("{c:?}").contains("ENV-SK"));
 
@@ -92,7 +107,11 @@ fn environment_provider_uses_official_names() {
     assert_eq!(chain.provide().unwrap().ak, "FILE-AK");
     assert!(chain.used().unwrap().contains(&path.display().to_string()));
     std::fs::remove_file(&path).unwrap();
-    for k in ["HUAWEICLOUD_SDK_SECURITY_TOKEN", "HUAWEICLOUD_SDK_DOMAIN_ID", "HUAWEICLOUD_SDK_CREDENTIALS_FILE"] {
+    for k in [
+        "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+        "HUAWEICLOUD_SDK_DOMAIN_ID",
+        "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
+    ] {
         unsafe { std::env::remove_var(k) };
     }
 }

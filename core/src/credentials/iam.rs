@@ -22,23 +22,54 @@ pub(crate) static CREATE_TOKEN: Operation = Operation {
     category: "iam",
     response_headers: &["X-Subject-Token"],
     params: &[Param {
-        field: Field { name: "nocatalog", ty: Type::String, required: false, enum_values: &[], limits: Limits::NONE, secret: false },
+        field: Field {
+            name: "nocatalog",
+            ty: Type::String,
+            required: false,
+            enum_values: &[],
+            limits: Limits::NONE,
+            secret: false,
+        },
         location: Location::Query,
     }],
-    ..Operation::raw("keystone_create_token", Method::Post, "/v3/auth/tokens", Effect::Auth)
+    ..Operation::raw(
+        "keystone_create_token",
+        Method::Post,
+        "/v3/auth/tokens",
+        Effect::Auth,
+    )
 };
 
 /// IAM `GET /v3/auth/domains`: the account the AK belongs to.
-pub(crate) static LIST_AUTH_DOMAINS: Operation =
-    Operation { service: Service::Iam, category: "iam", ..Operation::raw("keystone_list_auth_domains", Method::Get, "/v3/auth/domains", Effect::Read) };
+pub(crate) static LIST_AUTH_DOMAINS: Operation = Operation {
+    service: Service::Iam,
+    category: "iam",
+    ..Operation::raw(
+        "keystone_list_auth_domains",
+        Method::Get,
+        "/v3/auth/domains",
+        Effect::Read,
+    )
+};
 
 /// Authentication state of a client: cached provider output, tokens, domain id.
 pub(crate) enum Authorizer {
     /// No credentials (the password token call itself).
     Anonymous,
-    AkSk { provider: Arc<dyn ProvideCredentials>, loaded: OnceLock<Arc<AkSk>> },
-    Password { password: Password, cache: TokenCache },
-    AssumeRole { partner: Arc<Authorizer>, agency_name: String, customer: CustomerDomain, cache: TokenCache },
+    AkSk {
+        provider: Arc<dyn ProvideCredentials>,
+        loaded: OnceLock<Arc<AkSk>>,
+    },
+    Password {
+        password: Password,
+        cache: TokenCache,
+    },
+    AssumeRole {
+        partner: Arc<Authorizer>,
+        agency_name: String,
+        customer: CustomerDomain,
+        cache: TokenCache,
+    },
     Token(Arc<CachedToken>),
 }
 
@@ -58,7 +89,10 @@ impl std::fmt::Debug for Authorizer {
 #[derive(Debug, Clone)]
 pub(crate) enum Applied {
     None,
-    Sign { key: Arc<AkSk>, domain_id: Option<Arc<str>> },
+    Sign {
+        key: Arc<AkSk>,
+        domain_id: Option<Arc<str>>,
+    },
     Token(Arc<CachedToken>),
 }
 
@@ -76,14 +110,21 @@ impl Applied {
             Applied::None => Ok(Vec::new()),
             Applied::Token(t) => Ok(vec![("X-Auth-Token", t.token.expose().to_owned())]),
             Applied::Sign { key, domain_id } => {
-                let headers: Vec<(&str, &str)> = req.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let headers: Vec<(&str, &str)> = req
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
                 let sk = SigningKey {
                     ak: &key.ak,
                     sk: key.sk.expose(),
                     security_token: key.security_token.as_ref().map(Secret::expose),
                     domain_id: domain_id.as_deref(),
                 };
-                Ok(signer::sign_at(req.method.as_str(), &req.url, &headers, &req.body, &sk, now)?.headers)
+                Ok(
+                    signer::sign_at(req.method.as_str(), &req.url, &headers, &req.body, &sk, now)?
+                        .headers,
+                )
             }
         }
     }
@@ -92,8 +133,14 @@ impl Applied {
 impl Authorizer {
     pub fn new(auth: &Auth) -> Authorizer {
         match auth {
-            Auth::AkSk(p) => Authorizer::AkSk { provider: p.clone(), loaded: OnceLock::new() },
-            Auth::Password(p) => Authorizer::Password { password: p.clone(), cache: TokenCache::new() },
+            Auth::AkSk(p) => Authorizer::AkSk {
+                provider: p.clone(),
+                loaded: OnceLock::new(),
+            },
+            Auth::Password(p) => Authorizer::Password {
+                password: p.clone(),
+                cache: TokenCache::new(),
+            },
             Auth::AssumeRole(a) => Authorizer::AssumeRole {
                 partner: Arc::new(Authorizer::new(&a.partner)),
                 agency_name: a.agency_name.clone(),
@@ -108,7 +155,10 @@ impl Authorizer {
         }
     }
 
-    fn aksk(provider: &Arc<dyn ProvideCredentials>, loaded: &OnceLock<Arc<AkSk>>) -> Result<Arc<AkSk>> {
+    fn aksk(
+        provider: &Arc<dyn ProvideCredentials>,
+        loaded: &OnceLock<Arc<AkSk>>,
+    ) -> Result<Arc<AkSk>> {
         if let Some(k) = loaded.get() {
             return Ok(k.clone());
         }
@@ -117,7 +167,11 @@ impl Authorizer {
     }
 
     /// The credentials for one attempt against `service`; fetches tokens or the domain id when needed.
-    pub fn authorize<'a>(&'a self, client: &'a Client, service: Service) -> BoxFuture<'a, Result<Applied>> {
+    pub fn authorize<'a>(
+        &'a self,
+        client: &'a Client,
+        service: Service,
+    ) -> BoxFuture<'a, Result<Applied>> {
         Box::pin(async move {
             match self {
                 Authorizer::Anonymous => Ok(Applied::None),
@@ -133,12 +187,23 @@ impl Authorizer {
                 }
                 Authorizer::Password { password, cache } => {
                     let margin = client.config().token_refresh_margin;
-                    let t = cache.get(margin, || password_token(client, password)).await?;
+                    let t = cache
+                        .get(margin, || password_token(client, password))
+                        .await?;
                     Ok(Applied::Token(t))
                 }
-                Authorizer::AssumeRole { partner, agency_name, customer, cache } => {
+                Authorizer::AssumeRole {
+                    partner,
+                    agency_name,
+                    customer,
+                    cache,
+                } => {
                     let margin = client.config().token_refresh_margin;
-                    let t = cache.get(margin, || agency_token(client, partner, agency_name, customer)).await?;
+                    let t = cache
+                        .get(margin, || {
+                            agency_token(client, partner, agency_name, customer)
+                        })
+                        .await?;
                     Ok(Applied::Token(t))
                 }
             }
@@ -149,25 +214,40 @@ impl Authorizer {
     pub fn invalidate(&self, applied: &Applied) {
         let Applied::Token(t) = applied else { return };
         match self {
-            Authorizer::Password { cache, .. } | Authorizer::AssumeRole { cache, .. } => cache.invalidate(t),
+            Authorizer::Password { cache, .. } | Authorizer::AssumeRole { cache, .. } => {
+                cache.invalidate(t)
+            }
             _ => {}
         }
     }
 
     /// Whether a rejected token can be replaced by fetching a new one.
     pub fn can_refresh(&self) -> bool {
-        matches!(self, Authorizer::Password { .. } | Authorizer::AssumeRole { .. })
+        matches!(
+            self,
+            Authorizer::Password { .. } | Authorizer::AssumeRole { .. }
+        )
     }
 }
 
 fn auth_error(e: Error, what: &str) -> Error {
     if e.kind() == ErrorKind::Api || e.kind() == ErrorKind::Auth {
         let msg = format!("{what} failed: {}", e.message());
-        let mut out = Error::from_response(e.status().unwrap_or(0), e.code().map(str::to_owned), msg, e.request_id().map(str::to_owned), None);
+        let mut out = Error::from_response(
+            e.status().unwrap_or(0),
+            e.code().map(str::to_owned),
+            msg,
+            e.request_id().map(str::to_owned),
+            None,
+        );
         if out.kind() == ErrorKind::Api {
-            out = Error::new(ErrorKind::Auth, Dispatch::Responded, out.message().to_owned())
-                .with_status(e.status().unwrap_or(0))
-                .with_request_id(e.request_id().map(str::to_owned));
+            out = Error::new(
+                ErrorKind::Auth,
+                Dispatch::Responded,
+                out.message().to_owned(),
+            )
+            .with_status(e.status().unwrap_or(0))
+            .with_request_id(e.request_id().map(str::to_owned));
         }
         return out;
     }
@@ -176,7 +256,9 @@ fn auth_error(e: Error, what: &str) -> Error {
 
 fn parse_time(v: Option<&Value>) -> Option<SystemTime> {
     let s = v?.as_str()?;
-    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok().map(Into::into)
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(Into::into)
 }
 
 /// Reads `X-Subject-Token` and `token.expires_at` / `issued_at` from a token response.
@@ -185,11 +267,26 @@ fn token_from(resp: Value) -> Result<CachedToken> {
         .get("X-Subject-Token")
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
-        .ok_or_else(|| Error::new(ErrorKind::Decode, Dispatch::Responded, "IAM answered without an X-Subject-Token header"))?;
-    let expires_at = parse_time(resp.pointer("/token/expires_at"))
-        .ok_or_else(|| Error::new(ErrorKind::Decode, Dispatch::Responded, "IAM token response has no valid token.expires_at"))?;
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::Decode,
+                Dispatch::Responded,
+                "IAM answered without an X-Subject-Token header",
+            )
+        })?;
+    let expires_at = parse_time(resp.pointer("/token/expires_at")).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Decode,
+            Dispatch::Responded,
+            "IAM token response has no valid token.expires_at",
+        )
+    })?;
     let issued_at = parse_time(resp.pointer("/token/issued_at")).unwrap_or_else(SystemTime::now);
-    Ok(CachedToken { token: Secret::new(token), expires_at, issued_at })
+    Ok(CachedToken {
+        token: Secret::new(token),
+        expires_at,
+        issued_at,
+    })
 }
 
 async fn password_token(client: &Client, p: &Password) -> Result<CachedToken> {
@@ -198,11 +295,19 @@ async fn password_token(client: &Client, p: &Password) -> Result<CachedToken> {
             "name": p.user, "password": p.password.expose(), "domain": {"name": p.domain_name}}}},
         "scope": {"domain": {"name": p.domain_name}}}});
     tracing::debug!(user = %p.user, domain = %p.domain_name, "fetching an IAM token by password");
-    let resp = client.execute(&CREATE_TOKEN, &body, &Authorizer::Anonymous).await.map_err(|e| auth_error(e, "getting an IAM token"))?;
+    let resp = client
+        .execute(&CREATE_TOKEN, &body, &Authorizer::Anonymous)
+        .await
+        .map_err(|e| auth_error(e, "getting an IAM token"))?;
     token_from(resp.json_with_headers(&CREATE_TOKEN)?)
 }
 
-async fn agency_token(client: &Client, partner: &Authorizer, agency: &str, customer: &CustomerDomain) -> Result<CachedToken> {
+async fn agency_token(
+    client: &Client,
+    partner: &Authorizer,
+    agency: &str,
+    customer: &CustomerDomain,
+) -> Result<CachedToken> {
     let (key, value, scope) = match customer {
         CustomerDomain::Id(id) => ("domain_id", id, json!({"domain": {"id": id}})),
         CustomerDomain::Name(n) => ("domain_name", n, json!({"domain": {"name": n}})),
@@ -210,8 +315,15 @@ async fn agency_token(client: &Client, partner: &Authorizer, agency: &str, custo
     let body = json!({"nocatalog": "true", "auth": {
         "identity": {"methods": ["assume_role"], "assume_role": {"agency_name": agency, key: value}},
         "scope": scope}});
-    tracing::debug!(agency, ?customer, "fetching a customer token by assume_role");
-    let resp = client.execute(&CREATE_TOKEN, &body, partner).await.map_err(|e| auth_error(e, "assume_role"))?;
+    tracing::debug!(
+        agency,
+        ?customer,
+        "fetching a customer token by assume_role"
+    );
+    let resp = client
+        .execute(&CREATE_TOKEN, &body, partner)
+        .await
+        .map_err(|e| auth_error(e, "assume_role"))?;
     token_from(resp.json_with_headers(&CREATE_TOKEN)?)
 }
 
@@ -220,8 +332,13 @@ type DomainCell = Arc<tokio::sync::OnceCell<Arc<str>>>;
 /// Domain ids by (IAM endpoint, AK): looked up once per process, never at construction.
 fn domain_cell(iam: &str, ak: &str) -> DomainCell {
     static CELLS: OnceLock<Mutex<HashMap<(String, String), DomainCell>>> = OnceLock::new();
-    let mut map = CELLS.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
-    map.entry((iam.to_owned(), ak.to_owned())).or_default().clone()
+    let mut map = CELLS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    map.entry((iam.to_owned(), ak.to_owned()))
+        .or_default()
+        .clone()
 }
 
 async fn domain_id_for(client: &Client, key: &Arc<AkSk>) -> Result<Arc<str>> {
@@ -236,11 +353,24 @@ async fn domain_id_for(client: &Client, key: &Arc<AkSk>) -> Result<Arc<str>> {
             let resp = client
                 .execute(&LIST_AUTH_DOMAINS, &Value::Null, &signer)
                 .await
-                .map_err(|e| auth_error(e, "looking up the account's domain id (set domain_id to skip it)"))?;
+                .map_err(|e| {
+                    auth_error(
+                        e,
+                        "looking up the account's domain id (set domain_id to skip it)",
+                    )
+                })?;
             let v = resp.json()?;
-            let id = v.pointer("/domains/0/id").and_then(Value::as_str).filter(|s| !s.is_empty()).ok_or_else(|| {
-                Error::new(ErrorKind::Decode, Dispatch::Responded, "IAM listed no domain for this AK; set domain_id explicitly")
-            })?;
+            let id = v
+                .pointer("/domains/0/id")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::Decode,
+                        Dispatch::Responded,
+                        "IAM listed no domain for this AK; set domain_id explicitly",
+                    )
+                })?;
             Ok::<Arc<str>, Error>(Arc::from(id))
         })
         .await?;

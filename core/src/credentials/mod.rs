@@ -9,8 +9,8 @@ mod token;
 use std::fmt;
 use std::sync::Arc;
 
-pub use provider::{Chain, EnvProvider, ProfileProvider, ProvideCredentials, StaticProvider};
 pub(crate) use iam::Authorizer;
+pub use provider::{Chain, EnvProvider, ProfileProvider, ProvideCredentials, StaticProvider};
 pub use token::{CachedToken, TokenCache};
 
 use crate::secret::Secret;
@@ -29,7 +29,12 @@ pub struct AkSk {
 
 impl AkSk {
     pub fn new(ak: impl Into<String>, sk: impl Into<Secret>) -> AkSk {
-        AkSk { ak: ak.into(), sk: sk.into(), security_token: None, domain_id: None }
+        AkSk {
+            ak: ak.into(),
+            sk: sk.into(),
+            security_token: None,
+            domain_id: None,
+        }
     }
     pub fn with_security_token(mut self, token: impl Into<Secret>) -> AkSk {
         self.security_token = Some(token.into());
@@ -63,8 +68,16 @@ pub struct Password {
 }
 
 impl Password {
-    pub fn new(user: impl Into<String>, password: impl Into<Secret>, domain_name: impl Into<String>) -> Password {
-        Password { user: user.into(), password: password.into(), domain_name: domain_name.into() }
+    pub fn new(
+        user: impl Into<String>,
+        password: impl Into<Secret>,
+        domain_name: impl Into<String>,
+    ) -> Password {
+        Password {
+            user: user.into(),
+            password: password.into(),
+            domain_name: domain_name.into(),
+        }
     }
 }
 
@@ -115,14 +128,28 @@ impl Auth {
     }
     /// A customer token through an agency, with `self` as the partner's credentials.
     pub fn assume_role(self, agency_name: impl Into<String>, customer: CustomerDomain) -> Auth {
-        Auth::AssumeRole(AssumeRole { partner: Box::new(self), agency_name: agency_name.into(), customer })
+        Auth::AssumeRole(AssumeRole {
+            partner: Box::new(self),
+            agency_name: agency_name.into(),
+            customer,
+        })
     }
     /// A short description for logs (never a secret).
     pub fn describe(&self) -> String {
         match self {
             Auth::AkSk(p) => format!("AK/SK from {}", p.name()),
-            Auth::Password(p) => format!("IAM password token for user {} in {}", p.user, p.domain_name),
-            Auth::AssumeRole(a) => format!("assume_role {} for {:?} by {}", a.agency_name, a.customer, a.partner.describe()),
+            Auth::Password(p) => format!(
+                "IAM password token for user {} in {}",
+                p.user, p.domain_name
+            ),
+            Auth::AssumeRole(a) => {
+                format!(
+                    "assume_role {} for {:?} by {}",
+                    a.agency_name,
+                    a.customer,
+                    a.partner.describe()
+                )
+            }
             Auth::Token(_) => "a caller-supplied token".to_owned(),
         }
     }
@@ -163,12 +190,23 @@ mod tests {
 
     #[test]
     fn debug_hides_secrets() {
-        let c = AkSk::new("AKID", "SK-SECRET-1").with_security_token("TOKEN-SECRET-2").with_domain_id("dom");
+        let c = AkSk::new("AKID", "SK-SECRET-1")
+            .with_security_token("TOKEN-SECRET-2")
+            .with_domain_id("dom");
         let p = Password::new("user", "PASSWORD-SECRET-3", "acct");
         let a = Auth::from(p.clone()).assume_role("agency", CustomerDomain::Id("cust".into()));
         let t = Auth::Token(Secret::new("TOKEN-SECRET-4"));
-        let all = format!("{c:?} {p:?} {a:?} {t:?} {:?} {}", Auth::from(c.clone()), a.describe());
-        for s in ["SK-SECRET-1", "TOKEN-SECRET-2", "PASSWORD-SECRET-3", "TOKEN-SECRET-4"] {
+        let all = format!(
+            "{c:?} {p:?} {a:?} {t:?} {:?} {}",
+            Auth::from(c.clone()),
+            a.describe()
+        );
+        for s in [
+            "SK-SECRET-1",
+            "TOKEN-SECRET-2",
+            "PASSWORD-SECRET-3",
+            "TOKEN-SECRET-4",
+        ] {
             assert!(!all.contains(s), "{s} leaked in {all}");
         }
         assert!(all.contains("AKID") && all.contains("agency"));

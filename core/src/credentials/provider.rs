@@ -42,10 +42,16 @@ impl ProvideCredentials for StaticProvider {
 
 fn check(source: &str, c: &AkSk) -> Result<()> {
     if c.ak.trim().is_empty() {
-        return Err(Error::config("ak", format!("the access key from {source} is empty")));
+        return Err(Error::config(
+            "ak",
+            format!("the access key from {source} is empty"),
+        ));
     }
     if c.sk.is_empty() {
-        return Err(Error::config("sk", format!("the secret key from {source} is empty")));
+        return Err(Error::config(
+            "sk",
+            format!("the secret key from {source} is empty"),
+        ));
     }
     Ok(())
 }
@@ -77,8 +83,18 @@ impl ProvideCredentials for EnvProvider {
         let (ak, sk) = match (Self::var(ENV_AK), Self::var(ENV_SK)) {
             (Some(ak), Some(sk)) => (ak, sk),
             (None, None) => return Err(Error::config(ENV_AK, "is not set")),
-            (Some(_), None) => return Err(Error::config(ENV_SK, "is not set, but HUAWEICLOUD_SDK_AK is")),
-            (None, Some(_)) => return Err(Error::config(ENV_AK, "is not set, but HUAWEICLOUD_SDK_SK is")),
+            (Some(_), None) => {
+                return Err(Error::config(
+                    ENV_SK,
+                    "is not set, but HUAWEICLOUD_SDK_AK is",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(Error::config(
+                    ENV_AK,
+                    "is not set, but HUAWEICLOUD_SDK_SK is",
+                ))
+            }
         };
         let c = AkSk {
             ak,
@@ -101,7 +117,10 @@ pub struct ProfileProvider {
 
 impl Default for ProfileProvider {
     fn default() -> Self {
-        ProfileProvider { path: None, section: "global".to_owned() }
+        ProfileProvider {
+            path: None,
+            section: "global".to_owned(),
+        }
     }
 }
 
@@ -141,21 +160,35 @@ impl ProvideCredentials for ProfileProvider {
         }
     }
     fn provide(&self) -> Result<AkSk> {
-        let path = self.path().ok_or_else(|| Error::config("credentials_file", "no home directory to look in"))?;
+        let path = self
+            .path()
+            .ok_or_else(|| Error::config("credentials_file", "no home directory to look in"))?;
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(&path)
             .map_err(|e| Error::config("credentials_file", format!("cannot read {shown}: {e}")))?;
-        let ini = ini::Ini::load_from_str(&text)
-            .map_err(|e| Error::config("credentials_file", format!("{shown} is not valid INI: {e}")))?;
-        let sec = ini
-            .section(Some(self.section.as_str()))
-            .ok_or_else(|| Error::config("credentials_file", format!("{shown} has no [{}] section", self.section)))?;
+        let ini = ini::Ini::load_from_str(&text).map_err(|e| {
+            Error::config("credentials_file", format!("{shown} is not valid INI: {e}"))
+        })?;
+        let sec = ini.section(Some(self.section.as_str())).ok_or_else(|| {
+            Error::config(
+                "credentials_file",
+                format!("{shown} has no [{}] section", self.section),
+            )
+        })?;
         let get = |k: &str| non_empty(sec.get(k).map(str::to_owned));
         let source = format!("{shown} [{}]", self.section);
         let (Some(ak), Some(sk)) = (get("ak"), get("sk")) else {
-            return Err(Error::config("credentials_file", format!("{source} needs both ak and sk")));
+            return Err(Error::config(
+                "credentials_file",
+                format!("{source} needs both ak and sk"),
+            ));
         };
-        let c = AkSk { ak, sk: Secret::new(sk), security_token: get("security_token").map(Secret::new), domain_id: get("domain_id") };
+        let c = AkSk {
+            ak,
+            sk: Secret::new(sk),
+            security_token: get("security_token").map(Secret::new),
+            domain_id: get("domain_id"),
+        };
         check(&source, &c)?;
         Ok(c)
     }
@@ -171,13 +204,19 @@ pub struct Chain {
 
 impl Default for Chain {
     fn default() -> Self {
-        Chain::new(vec![Box::new(EnvProvider::new()), Box::new(ProfileProvider::new())])
+        Chain::new(vec![
+            Box::new(EnvProvider::new()),
+            Box::new(ProfileProvider::new()),
+        ])
     }
 }
 
 impl Chain {
     pub fn new(providers: Vec<Box<dyn ProvideCredentials>>) -> Chain {
-        Chain { providers, used: std::sync::Mutex::new(None) }
+        Chain {
+            providers,
+            used: std::sync::Mutex::new(None),
+        }
     }
     /// The name of the provider that supplied the credentials last time.
     pub fn used(&self) -> Option<String> {
@@ -189,7 +228,14 @@ impl ProvideCredentials for Chain {
     fn name(&self) -> String {
         match self.used() {
             Some(u) => format!("chain, used {u}"),
-            None => format!("chain of [{}]", self.providers.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")),
+            None => format!(
+                "chain of [{}]",
+                self.providers
+                    .iter()
+                    .map(|p| p.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         }
     }
     fn provide(&self) -> Result<AkSk> {
@@ -205,7 +251,10 @@ impl ProvideCredentials for Chain {
                 Err(e) => tried.push(format!("{}: {}", p.name(), e.message())),
             }
         }
-        Err(Error::config("credentials", format!("no credentials found; tried {}", tried.join("; "))))
+        Err(Error::config(
+            "credentials",
+            format!("no credentials found; tried {}", tried.join("; ")),
+        ))
     }
 }
 
@@ -218,15 +267,32 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("hcp-profile-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("credentials");
-        std::fs::write(&path, "[basic]\nak = B\nsk = BS\n[global]\nak = GAK\nsk = GSK\ndomain_id = D1\n").unwrap();
+        std::fs::write(
+            &path,
+            "[basic]\nak = B\nsk = BS\n[global]\nak = GAK\nsk = GSK\ndomain_id = D1\n",
+        )
+        .unwrap();
         let c = ProfileProvider::new().with_path(&path).provide().unwrap();
-        assert_eq!((c.ak.as_str(), c.sk.expose(), c.domain_id.as_deref()), ("GAK", "GSK", Some("D1")));
-        let e = ProfileProvider::new().with_path(&path).with_section("nope").provide().unwrap_err();
+        assert_eq!(
+            (c.ak.as_str(), c.sk.expose(), c.domain_id.as_deref()),
+            ("GAK", "GSK", Some("D1"))
+        );
+        let e = ProfileProvider::new()
+            .with_path(&path)
+            .with_section("nope")
+            .provide()
+            .unwrap_err();
         assert!(e.message().contains("no [nope] section"), "{e}");
         std::fs::write(&path, "[global]\nak = GAK\n").unwrap();
-        let e = ProfileProvider::new().with_path(&path).provide().unwrap_err();
+        let e = ProfileProvider::new()
+            .with_path(&path)
+            .provide()
+            .unwrap_err();
         assert!(e.message().contains("needs both ak and sk"), "{e}");
-        let e = ProfileProvider::new().with_path(dir.join("missing")).provide().unwrap_err();
+        let e = ProfileProvider::new()
+            .with_path(dir.join("missing"))
+            .provide()
+            .unwrap_err();
         assert_eq!(e.field(), Some("credentials_file"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -244,7 +310,10 @@ mod tests {
 
     #[test]
     fn chain_says_which_it_used() {
-        let chain = Chain::new(vec![Box::new(Fails), Box::new(StaticProvider::new(AkSk::new("A", "S")))]);
+        let chain = Chain::new(vec![
+            Box::new(Fails),
+            Box::new(StaticProvider::new(AkSk::new("A", "S"))),
+        ]);
         assert_eq!(chain.provide().unwrap().ak, "A");
         assert_eq!(chain.used().as_deref(), Some("explicit credentials"));
         let chain = Chain::new(vec![Box::new(Fails)]);

@@ -18,7 +18,10 @@ pub struct CachedToken {
 impl CachedToken {
     /// Fresh enough to use: more than `margin` (at most half its lifetime) before expiry.
     fn is_fresh(&self, now: SystemTime, margin: Duration) -> bool {
-        let lifetime = self.expires_at.duration_since(self.issued_at).unwrap_or_default();
+        let lifetime = self
+            .expires_at
+            .duration_since(self.issued_at)
+            .unwrap_or_default();
         let margin = margin.min(lifetime / 2);
         match self.expires_at.checked_sub(margin) {
             Some(refresh_at) => now < refresh_at,
@@ -42,7 +45,12 @@ impl TokenCache {
 
     fn fresh(&self, margin: Duration) -> Option<Arc<CachedToken>> {
         let now = SystemTime::now();
-        self.current.read().unwrap_or_else(|p| p.into_inner()).as_ref().filter(|t| t.is_fresh(now, margin)).cloned()
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .filter(|t| t.is_fresh(now, margin))
+            .cloned()
     }
 
     /// The cached token, or a new one from `fetch` when it is missing or about to expire.
@@ -81,7 +89,11 @@ mod tests {
 
     fn token(name: &str, life: Duration) -> CachedToken {
         let now = SystemTime::now();
-        CachedToken { token: Secret::new(name), issued_at: now, expires_at: now + life }
+        CachedToken {
+            token: Secret::new(name),
+            issued_at: now,
+            expires_at: now + life,
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -115,18 +127,42 @@ mod tests {
     async fn refreshes_before_expiry_and_after_invalidation() {
         let cache = TokenCache::new();
         // Lifetime 10 s, margin capped at 5 s: still fresh.
-        let t = cache.get(Duration::from_secs(3600), || async { Ok(token("a", Duration::from_secs(10))) }).await.unwrap();
-        let again = cache.get(Duration::from_secs(3600), || async { Ok(token("b", Duration::from_secs(10))) }).await.unwrap();
+        let t = cache
+            .get(Duration::from_secs(3600), || async {
+                Ok(token("a", Duration::from_secs(10)))
+            })
+            .await
+            .unwrap();
+        let again = cache
+            .get(Duration::from_secs(3600), || async {
+                Ok(token("b", Duration::from_secs(10)))
+            })
+            .await
+            .unwrap();
         assert_eq!(again.token.expose(), "a");
         cache.invalidate(&t);
-        let after = cache.get(Duration::from_secs(60), || async { Ok(token("c", Duration::from_secs(10))) }).await.unwrap();
+        let after = cache
+            .get(Duration::from_secs(60), || async {
+                Ok(token("c", Duration::from_secs(10)))
+            })
+            .await
+            .unwrap();
         assert_eq!(after.token.expose(), "c");
         // Invalidating the old token again does not drop the new one.
         cache.invalidate(&t);
-        let still = cache.get(Duration::from_secs(60), || async { Ok(token("d", Duration::from_secs(10))) }).await.unwrap();
+        let still = cache
+            .get(Duration::from_secs(60), || async {
+                Ok(token("d", Duration::from_secs(10)))
+            })
+            .await
+            .unwrap();
         assert_eq!(still.token.expose(), "c");
         // An expired token is replaced.
-        let old = CachedToken { token: Secret::new("old"), issued_at: SystemTime::now() - Duration::from_secs(20), expires_at: SystemTime::now() - Duration::from_secs(1) };
+        let old = CachedToken {
+            token: Secret::new("old"),
+            issued_at: SystemTime::now() - Duration::from_secs(20),
+            expires_at: SystemTime::now() - Duration::from_secs(1),
+        };
         assert!(!old.is_fresh(SystemTime::now(), Duration::ZERO));
     }
 }

@@ -19,7 +19,10 @@ pub struct Recorded {
 
 impl Recorded {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
@@ -35,11 +38,22 @@ pub enum Action {
 }
 
 pub fn json(status: u16, body: serde_json::Value) -> Action {
-    Action::Reply(status, vec![("X-Request-Id".into(), format!("req-{status}"))], body.to_string())
+    Action::Reply(
+        status,
+        vec![("X-Request-Id".into(), format!("req-{status}"))],
+        body.to_string(),
+    )
 }
 
 pub fn reply(status: u16, headers: &[(&str, &str)], body: &str) -> Action {
-    Action::Reply(status, headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), body.to_owned())
+    Action::Reply(
+        status,
+        headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        body.to_owned(),
+    )
 }
 
 type Handler = dyn Fn(&Recorded, usize) -> Action + Send + Sync;
@@ -52,7 +66,9 @@ pub struct Server {
 impl Server {
     /// Starts on a free loopback port. `handler(request, n)` gets the 1-based count of requests
     /// seen so far for the same path.
-    pub async fn start(handler: impl Fn(&Recorded, usize) -> Action + Send + Sync + 'static) -> Server {
+    pub async fn start(
+        handler: impl Fn(&Recorded, usize) -> Action + Send + Sync + 'static,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let hits = Arc::new(Mutex::new(Vec::new()));
@@ -60,7 +76,9 @@ impl Server {
         let h2 = hits.clone();
         tokio::spawn(async move {
             loop {
-                let Ok((sock, _)) = listener.accept().await else { return };
+                let Ok((sock, _)) = listener.accept().await else {
+                    return;
+                };
                 tokio::spawn(serve(sock, handler.clone(), h2.clone()));
             }
         });
@@ -68,10 +86,21 @@ impl Server {
     }
 
     pub fn count(&self, path: &str) -> usize {
-        self.hits.lock().unwrap().iter().filter(|r| r.path == path).count()
+        self.hits
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.path == path)
+            .count()
     }
     pub fn requests(&self, path: &str) -> Vec<Recorded> {
-        self.hits.lock().unwrap().iter().filter(|r| r.path == path).cloned().collect()
+        self.hits
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.path == path)
+            .cloned()
+            .collect()
     }
 }
 
@@ -84,7 +113,10 @@ async fn read_request(sock: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Recorde
             let method = first.next()?.to_owned();
             let target = first.next()?.to_owned();
             let headers: Vec<(String, String)> = lines
-                .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())))
+                .filter_map(|l| {
+                    l.split_once(':')
+                        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                })
                 .collect();
             let len: usize = headers
                 .iter()
@@ -101,8 +133,18 @@ async fn read_request(sock: &mut TcpStream, buf: &mut Vec<u8>) -> Option<Recorde
             }
             let body = buf[end + 4..end + 4 + len].to_vec();
             buf.drain(..end + 4 + len);
-            let (path, query) = target.split_once('?').map_or((target.clone(), String::new()), |(p, q)| (p.to_owned(), q.to_owned()));
-            return Some(Recorded { method, path, query, headers, body });
+            let (path, query) = target
+                .split_once('?')
+                .map_or((target.clone(), String::new()), |(p, q)| {
+                    (p.to_owned(), q.to_owned())
+                });
+            return Some(Recorded {
+                method,
+                path,
+                query,
+                headers,
+                body,
+            });
         }
         let mut chunk = [0u8; 8192];
         let n = sock.read(&mut chunk).await.ok()?;
@@ -130,9 +172,13 @@ async fn serve(mut sock: TcpStream, handler: Arc<Handler>, hits: Arc<Mutex<Vec<R
                 }
                 Action::Hangup => return,
                 Action::Reply(status, headers, body) => {
-                    let mut out = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n", body.len());
+                    let mut out =
+                        format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n", body.len());
                     if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("date")) {
-                        out.push_str(&format!("Date: {}\r\n", httpdate::fmt_http_date(std::time::SystemTime::now())));
+                        out.push_str(&format!(
+                            "Date: {}\r\n",
+                            httpdate::fmt_http_date(std::time::SystemTime::now())
+                        ));
                     }
                     for (k, v) in headers {
                         out.push_str(&format!("{k}: {v}\r\n"));
@@ -152,8 +198,16 @@ async fn serve(mut sock: TcpStream, handler: Arc<Handler>, hits: Arc<Mutex<Vec<R
 /// Checks an AK/SK signature the way a gateway would: re-sign what arrived with the headers the
 /// client said it signed, at the X-Sdk-Date it sent.
 pub fn verify_signature(r: &Recorded, ak: &str, sk: &str) -> bool {
-    let Some(auth) = r.header("Authorization") else { return false };
-    let Some(signed) = auth.split("SignedHeaders=").nth(1).and_then(|s| s.split(',').next()) else { return false };
+    let Some(auth) = r.header("Authorization") else {
+        return false;
+    };
+    let Some(signed) = auth
+        .split("SignedHeaders=")
+        .nth(1)
+        .and_then(|s| s.split(',').next())
+    else {
+        return false;
+    };
     let names: Vec<&str> = signed.split(';').collect();
     let headers: Vec<(&str, &str)> = r
         .headers
@@ -161,9 +215,25 @@ pub fn verify_signature(r: &Recorded, ak: &str, sk: &str) -> bool {
         .filter(|(k, _)| names.iter().any(|n| n.eq_ignore_ascii_case(k)))
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let url = if r.query.is_empty() { format!("http://h{}", r.path) } else { format!("http://h{}?{}", r.path, r.query) };
-    let key = hcpartner::signer::SigningKey { ak, sk, security_token: None, domain_id: None };
-    let Ok(s) = hcpartner::signer::sign_at(&r.method, &url, &headers, &r.body, &key, std::time::SystemTime::now()) else {
+    let url = if r.query.is_empty() {
+        format!("http://h{}", r.path)
+    } else {
+        format!("http://h{}?{}", r.path, r.query)
+    };
+    let key = hcpartner::signer::SigningKey {
+        ak,
+        sk,
+        security_token: None,
+        domain_id: None,
+    };
+    let Ok(s) = hcpartner::signer::sign_at(
+        &r.method,
+        &url,
+        &headers,
+        &r.body,
+        &key,
+        std::time::SystemTime::now(),
+    ) else {
         return false;
     };
     s.header("Authorization") == Some(auth)
