@@ -9,8 +9,55 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::credentials::{Auth, Authorizer, CustomerDomain};
 use crate::error::{Dispatch, Error, ErrorKind, Result};
+use crate::generated::{find_model, find_operation};
 use crate::operation::Operation;
 use crate::transport::Transport;
+use crate::validate::validate;
+
+/// Looks an operation up by name, with an error that says what exists.
+pub(crate) fn operation_named(name: &str) -> Result<&'static Operation> {
+    find_operation(name).ok_or_else(|| {
+        Error::invalid_argument(
+            "operation",
+            format!("unknown operation {name:?}; see hcpartner::generated::OPERATIONS"),
+        )
+    })
+}
+
+/// Optional fields a typed request leaves unset serialize as `null`; the wire omits them.
+fn drop_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(m.into_iter().filter(|(_, v)| !v.is_null()).collect()),
+        other => other,
+    }
+}
+
+/// Some operations answer HTTP 200 with an error code in the body (CBC.5001 "caller is not a
+/// partner", …). Unless the response model itself has `error_code` (check_user_identity does),
+/// such a body is an error.
+fn error_in_success(op: &Operation, v: &Value, resp: &Response) -> Option<Error> {
+    let code = v.get("error_code")?.as_str()?;
+    if code.is_empty() || code == "CBC.0000" {
+        return None;
+    }
+    if find_model(op.response_model)
+        .is_some_and(|m| m.fields.iter().any(|f| f.name == "error_code"))
+    {
+        return None;
+    }
+    let msg = v
+        .get("error_msg")
+        .and_then(Value::as_str)
+        .unwrap_or("error reported in a successful response")
+        .to_owned();
+    Some(Error::from_response(
+        resp.status,
+        Some(code.to_owned()),
+        msg,
+        resp.request_id.clone(),
+        None,
+    ))
+}
 
 /// A Partner Center client. Construction never touches the network.
 #[derive(Clone, Debug)]
@@ -132,15 +179,32 @@ impl Client {
         self.execute(op, params, &self.inner.auth).await
     }
 
-    /// Sends `op` and returns its JSON result (declared response headers included).
+    /// Sends `op` without schema validation and returns its JSON result (declared response
+    /// headers included). For operations outside the generated table; prefer [`Client::call`].
     pub async fn call_op(&self, op: &Operation, params: &Value) -> Result<Value> {
         let resp = self.send(op, params).await?;
-        resp.json_with_headers(op)
-            .map_err(|e| e.with_operation(op.name))
+        let value = resp
+            .json_with_headers(op)
+            .map_err(|e| e.with_operation(op.name))?;
+        match error_in_success(op, &value, &resp) {
+            Some(e) => Err(e.with_operation(op.name)),
+            None => Ok(value),
+        }
     }
 
-    /// The typed path: `req` is serialized to flat params, sent as [`Client::call_op`] sends, and
-    /// the result decoded into `Resp`.
+    /// Calls an operation by its official name (`list_sub_customers`, or camelCase
+    /// `listSubCustomers`) with flat params: path, query and header parameters and the body's
+    /// fields side by side. Validated against the API description first: bad input fails with
+    /// `InvalidArgument` naming the field, and nothing is sent. This is the entry the Python,
+    /// Node and C faces use.
+    pub async fn call(&self, operation: &str, params: Value) -> Result<Value> {
+        let op = operation_named(operation)?;
+        validate(op, &params)?;
+        self.call_op(op, &params).await
+    }
+
+    /// The typed path: `req` is serialized to flat params, validated and sent exactly as
+    /// [`Client::call`] does, and the result decoded into `Resp`.
     pub async fn call_typed<Req: Serialize, Resp: DeserializeOwned>(
         &self,
         op: &'static Operation,
@@ -150,6 +214,8 @@ impl Client {
             Error::invalid_argument("request", format!("could not be serialized: {e}"))
                 .with_operation(op.name)
         })?;
+        let params = drop_nulls(params);
+        validate(op, &params)?;
         let value = self.call_op(op, &params).await?;
         serde_json::from_value(value).map_err(|e| {
             Error::new(

@@ -22,13 +22,16 @@ pub mod config;
 pub mod credentials;
 pub mod error;
 mod exec;
+pub mod generated;
 pub mod operation;
+pub mod paginate;
 mod request;
 pub mod retry;
 pub mod runtime;
 pub mod secret;
 pub mod signer;
 mod transport;
+pub mod validate;
 mod wire;
 
 pub use client::{Client, Response};

@@ -2,6 +2,8 @@
 //! request it reads, answers as the test's handler says, and can hang up or stall on purpose.
 #![allow(dead_code)]
 
+pub mod sample;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
