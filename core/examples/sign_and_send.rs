@@ -10,8 +10,12 @@ use hcpartner::{Client, Config};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-static LIST_SUB_CUSTOMERS: Operation =
-    Operation::raw("list_sub_customers", Method::Post, "/v2/partners/sub-customers/query", Effect::Read);
+static LIST_SUB_CUSTOMERS: Operation = Operation::raw(
+    "list_sub_customers",
+    Method::Post,
+    "/v2/partners/sub-customers/query",
+    Effect::Read,
+);
 
 /// Reads one request, re-signs what arrived with the shared SK, answers whether it matched.
 async fn gateway(listener: tokio::net::TcpListener, sk: &'static str) {
@@ -24,7 +28,11 @@ async fn gateway(listener: tokio::net::TcpListener, sk: &'static str) {
         if let Some((head, body)) = text.split_once("\r\n\r\n") {
             let len = head
                 .lines()
-                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse().unwrap())
+                })
                 .unwrap_or(0usize);
             if body.len() >= len {
                 break (head.to_owned(), body.to_owned());
@@ -34,17 +42,49 @@ async fn gateway(listener: tokio::net::TcpListener, sk: &'static str) {
     let mut lines = head.lines();
     let mut first = lines.next().unwrap().split(' ');
     let (method, target) = (first.next().unwrap(), first.next().unwrap());
-    let headers: Vec<(&str, &str)> =
-        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim(), v.trim())).collect();
-    let get = |name: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| *v).unwrap_or("");
+    let headers: Vec<(&str, &str)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .collect();
+    let get = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+            .unwrap_or("")
+    };
     let auth = get("Authorization");
-    let ak = auth.split("Access=").nth(1).and_then(|s| s.split(',').next()).unwrap_or("");
-    let signed_names = auth.split("SignedHeaders=").nth(1).and_then(|s| s.split(',').next()).unwrap_or("");
-    let signed: Vec<(&str, &str)> =
-        headers.iter().copied().filter(|(k, _)| signed_names.split(';').any(|n| n.eq_ignore_ascii_case(k))).collect();
-    let key = SigningKey { ak, sk, security_token: None, domain_id: None };
+    let ak = auth
+        .split("Access=")
+        .nth(1)
+        .and_then(|s| s.split(',').next())
+        .unwrap_or("");
+    let signed_names = auth
+        .split("SignedHeaders=")
+        .nth(1)
+        .and_then(|s| s.split(',').next())
+        .unwrap_or("");
+    let signed: Vec<(&str, &str)> = headers
+        .iter()
+        .copied()
+        .filter(|(k, _)| signed_names.split(';').any(|n| n.eq_ignore_ascii_case(k)))
+        .collect();
+    let key = SigningKey {
+        ak,
+        sk,
+        security_token: None,
+        domain_id: None,
+    };
     let at = parse_sdk_date(get("X-Sdk-Date")).unwrap_or(SystemTime::UNIX_EPOCH);
-    let ours = sign_at(method, &format!("http://x{target}"), &signed, body.as_bytes(), &key, at).unwrap();
+    let ours = sign_at(
+        method,
+        &format!("http://x{target}"),
+        &signed,
+        body.as_bytes(),
+        &key,
+        at,
+    )
+    .unwrap();
     let valid = ours.header("Authorization") == Some(auth);
     let reply = json!({"signature_valid": valid, "signed_headers": signed_names, "domain_id": get("X-Domain-Id"),
                        "customer_infos": [], "count": 0})
@@ -84,7 +124,9 @@ async fn main() -> hcpartner::Result<()> {
         .build()?;
     println!("\nconfig: {:?}", config.auth); // the secret key prints as ***
     let client = Client::new(config)?;
-    let result = client.call_op(&LIST_SUB_CUSTOMERS, &json!({"offset": 0, "limit": 10})).await?;
+    let result = client
+        .call_op(&LIST_SUB_CUSTOMERS, &json!({"offset": 0, "limit": 10}))
+        .await?;
     println!("\nPOST /v2/partners/sub-customers/query -> {result}");
     assert_eq!(result["signature_valid"], true);
     Ok(())
