@@ -22,6 +22,8 @@ pub mod config;
 pub mod credentials;
 pub mod error;
 mod exec;
+#[macro_use]
+mod model_macros;
 pub mod generated;
 pub mod operation;
 pub mod paginate;

@@ -4,8 +4,6 @@
 //! response struct per operation, and one typed method per operation on
 //! [`Client`](crate::Client).
 
-#[macro_use]
-mod macros;
 mod client_ops;
 pub mod models;
 pub mod operations;
