@@ -1,17 +1,23 @@
 # hcpartner: two commands for a new machine.
-#   make demo   the Partner Center flow against a local server
-#   make test   every check and test
-# Each installs what it needs; Rust (cargo, clippy, rustfmt) comes with the machine image.
+#   make demo   the Partner Center tour against the embedded emulator (Rust, then Python)
+#   make test   every check and test (Rust, Python), after installing what they need
+# Rust (cargo, clippy, rustfmt) and python3 come with the machine image; the rest is installed
+# here: Python packages into build/venv, Rust crates by cargo.
 
 CARGO ?= cargo
+PYTHON ?= python3
+VENV := build/venv
+PY := $(VENV)/bin/python
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test lint fmt check-tools bench bench-signer vectors generate
+.PHONY: demo test test-rust test-python lint fmt check-tools venv wheel emulator bench bench-signer bench-python vectors generate
 
 demo: check-tools
-	$(CARGO) run -q -p hcpartner --example sign_and_send
+	$(CARGO) run -q -p hcpartner-emulator --example partner_tour
 
-test: check-tools lint
+test: check-tools lint test-rust
+
+test-rust:
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
 
@@ -27,13 +33,47 @@ check-tools:
 	@command -v $(CARGO) >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs)"; exit 1; }
 	@$(CARGO) clippy --version >/dev/null 2>&1 || rustup component add clippy
 	@$(CARGO) fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found"; exit 1; }
 
-# Side-by-side benchmarks against the official SDKs (not part of `make test`).
-bench: bench-signer
+$(VENV)/.installed: bindings-python/requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r bindings-python/requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+# The wheel (debug profile for tests: shares the build with `cargo test`), installed in the venv.
+wheel: venv
+	rm -rf build/wheels
+	$(VENV)/bin/maturin build -q -m bindings-python/Cargo.toml -o build/wheels
+	$(PY) -m pip install -q --force-reinstall --no-deps build/wheels/*.whl
+
+emulator:
+	$(CARGO) build -q -p hcpartner-emulator
+
+test-python: wheel emulator
+	HCP_EMULATOR=target/debug/hcpartner-emulator $(PY) -m pytest -c tests/python/pytest.ini tests/python -q -p no:cacheprovider
+	bash bindings-python/tests/check_types.sh $(PY)
+
+# Side-by-side benchmarks against the official SDKs (release builds; not part of `make test`).
+bench: bench-signer bench-python
 
 bench-signer:
 	bash benches/signer.sh
 
+bench-python: venv
+	$(PY) -m pip install -q huaweicloudsdkbss==3.1.219
+	rm -rf build/wheels-release
+	$(VENV)/bin/maturin build -q --release -m bindings-python/Cargo.toml -o build/wheels-release
+	$(PY) -m pip install -q --force-reinstall --no-deps build/wheels-release/*.whl
+	$(CARGO) build -q --release -p hcpartner-emulator
+	HCP_EMULATOR=target/release/hcpartner-emulator $(PY) benches/python_bench.py
+
 # Regenerate the signing vectors with the official huaweicloudsdkcore (installs it in a venv).
 vectors:
-	python3 tests/vectors/make_vectors.py
+	$(PYTHON) tests/vectors/make_vectors.py
+
+# Regenerate core/src/generated and the Python layer from core/api.
+generate:
+	$(CARGO) run -q -p codegen

@@ -1,0 +1,12 @@
+//! Integration tests: the core client (`hcpartner::Client`) against the in-process emulator,
+//! every operation category, auth paths and fault kinds. One binary to keep link time down.
+
+mod auth;
+mod billing;
+mod common;
+mod coupons;
+mod customers;
+mod faults;
+mod money;
+mod orders;
+mod process;
