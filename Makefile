@@ -15,7 +15,7 @@ export CARGO_TERM_COLOR ?= never
 demo: check-tools
 	$(CARGO) run -q -p hcpartner-emulator --example partner_tour
 
-test: check-tools lint test-rust
+test: check-tools lint test-rust test-python
 
 test-rust:
 	$(CARGO) test --workspace --all-targets
@@ -54,7 +54,7 @@ emulator:
 
 test-python: wheel emulator
 	HCP_EMULATOR=target/debug/hcpartner-emulator $(PY) -m pytest -c tests/python/pytest.ini tests/python -q -p no:cacheprovider
-	bash bindings-python/tests/check_types.sh $(PY)
+	HCP_TYPING_VENV=$(abspath $(VENV)) PYTHON=$(abspath $(PY)) bash bindings-python/tests/check_types.sh
 
 # Side-by-side benchmarks against the official SDKs (release builds; not part of `make test`).
 bench: bench-signer bench-python

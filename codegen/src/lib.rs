@@ -1,13 +1,17 @@
 //! The hcpartner code generator: reads the API description in `core/api/` and writes
-//! `core/src/generated/` (and, later, the Python stubs and TypeScript types).
+//! `core/src/generated/` and the generated half of the Python package
+//! (`bindings-python/python/hcpartner/`: `_operations.py`, `_operations.pyi`, `types.py`); later
+//! also the TypeScript types.
 //!
 //! `cargo run -p codegen` writes the files; `cargo run -p codegen -- --check` lists the files that
 //! differ from a fresh run and exits 1. Rust output is passed through `rustfmt` (the toolchain's,
 //! or `$RUSTFMT`) with the workspace's configuration, so `cargo fmt --check` agrees with it.
 
+pub mod docs;
 pub mod model;
 pub mod names;
 mod parse;
+pub mod python;
 pub mod rust;
 
 use std::io::Write as _;
@@ -41,6 +45,12 @@ pub fn generate(root: &Path) -> Result<Vec<Output>, String> {
         let text = rustfmt(&text, root).map_err(|e| format!("{RUST_OUT}/{rel}: {e}"))?;
         out.push(Output {
             path: Path::new(RUST_OUT).join(rel),
+            text,
+        });
+    }
+    for (rel, text) in python::generate(&api)? {
+        out.push(Output {
+            path: Path::new(python::OUT).join(rel),
             text,
         });
     }

@@ -13,9 +13,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use crate::docs;
 use crate::model::{
-    Api, Audience, Effect, Field, Location, ModelKind, Operation, PageStyle, Param, Service,
-    TypeRef, SHARED,
+    Api, Audience, Effect, Field, Location, ModelKind, Operation, Param, Service, TypeRef, SHARED,
 };
 use crate::names::{category_title, pascal_case, screaming_snake, snake_ident};
 
@@ -510,55 +510,18 @@ impl<'a> Ctx<'a> {
 }
 
 fn method_doc(op: &Operation) -> Vec<String> {
-    let effect = match op.effect {
-        Effect::Read => "Reads only: retried on transient failures.",
-        Effect::Write => {
-            "Changes state (not money): not retried once it may have reached the server."
-        }
-        Effect::WriteMoney => "Moves money: never retried once sent.",
-        Effect::Auth => "Issues a token or key: retried on transient failures.",
-    };
     let mut doc = vec![
-        format!("`{} {}`. {effect}", op.method, op.path),
+        format!("`{} {}`. {}", op.method, op.path, docs::effect(op.effect)),
         String::new(),
+        docs::audience(op),
     ];
-    let who = match op.audience {
-        Audience::Partner => "Partner credentials",
-        Audience::Customer => {
-            "Customer credentials (a partner uses the customer's assumed-role token)"
-        }
-        Audience::Both => "Partner or customer credentials",
-    };
-    let caller = if op.caller.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", op.caller)
-    };
-    doc.push(format!("{who}{caller}."));
-    if let Some(pg) = &op.pagination {
-        let mut p = match pg.style {
-            PageStyle::Offset => format!("Paginated: `{}`/`{}`", pg.offset_param, pg.limit_param),
-            PageStyle::Marker => format!(
-                "Paginated by marker: `{}`/`{}`, next marker in `{}`",
-                pg.offset_param,
-                pg.limit_param,
-                pg.next_marker_field.as_deref().unwrap_or("?")
-            ),
-        };
-        let _ = write!(p, ", items in `{}`", pg.items_field);
-        if let Some(t) = &pg.total_field {
-            let _ = write!(p, ", total in `{t}`");
-        }
-        if let Some(m) = pg.max_limit {
-            let _ = write!(p, ", at most {m} per page");
-        }
-        p.push('.');
+    if let Some(p) = docs::pagination(op) {
         doc.push(String::new());
         doc.push(p);
     }
-    if let Some(notes) = &op.notes {
+    if let Some(n) = docs::note(op) {
         doc.push(String::new());
-        doc.push(format!("Note: {}.", notes.trim_end_matches('.')));
+        doc.push(n);
     }
     if !op.docs.is_empty() {
         doc.push(String::new());

@@ -17,7 +17,14 @@ use crate::operation::{Field, Limits, Location, Param, Type};
 
 /// A field with no enum, limits or secrecy.
 pub(crate) const fn field(name: &'static str, ty: Type, required: bool) -> Field {
-    Field { name, ty, required, enum_values: &[], limits: Limits::NONE, secret: false }
+    Field {
+        name,
+        ty,
+        required,
+        enum_values: &[],
+        limits: Limits::NONE,
+        secret: false,
+    }
 }
 
 /// A field restricted to the given values (JSON text of each).
@@ -39,19 +46,31 @@ pub(crate) const fn secret(mut f: Field) -> Field {
 }
 
 pub(crate) const fn path(field: Field) -> Param {
-    Param { field, location: Location::Path }
+    Param {
+        field,
+        location: Location::Path,
+    }
 }
 
 pub(crate) const fn query(field: Field) -> Param {
-    Param { field, location: Location::Query }
+    Param {
+        field,
+        location: Location::Query,
+    }
 }
 
 pub(crate) const fn header(field: Field) -> Param {
-    Param { field, location: Location::Header }
+    Param {
+        field,
+        location: Location::Header,
+    }
 }
 
 pub(crate) const fn body(field: Field) -> Param {
-    Param { field, location: Location::Body }
+    Param {
+        field,
+        location: Location::Body,
+    }
 }
 
 /// A `Decimal` on the wire: a JSON number with exactly its digits (`0.10` stays `0.10`); read

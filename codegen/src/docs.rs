@@ -1,0 +1,64 @@
+//! Sentences about an operation that every writer's documentation shares, so the Rust docs, the
+//! Python docstrings and the TypeScript comments say the same thing in the same words.
+
+use std::fmt::Write as _;
+
+use crate::model::{Audience, Effect, Operation, PageStyle};
+
+/// What a call does to state and money, and what that means for retries.
+pub fn effect(effect: Effect) -> &'static str {
+    match effect {
+        Effect::Read => "Reads only: retried on transient failures.",
+        Effect::Write => {
+            "Changes state (not money): not retried once it may have reached the server."
+        }
+        Effect::WriteMoney => "Moves money: never retried once sent.",
+        Effect::Auth => "Issues a token or key: retried on transient failures.",
+    }
+}
+
+/// Whose credentials the call takes, with the reference's caller note: `Partner credentials (…).`
+pub fn audience(op: &Operation) -> String {
+    let who = match op.audience {
+        Audience::Partner => "Partner credentials",
+        Audience::Customer => {
+            "Customer credentials (a partner uses the customer's assumed-role token)"
+        }
+        Audience::Both => "Partner or customer credentials",
+    };
+    if op.caller.is_empty() {
+        format!("{who}.")
+    } else {
+        format!("{who} ({}).", op.caller)
+    }
+}
+
+/// How the operation pages (`None` when it does not): params, items, total, page size.
+pub fn pagination(op: &Operation) -> Option<String> {
+    let pg = op.pagination.as_ref()?;
+    let mut p = match pg.style {
+        PageStyle::Offset => format!("Paginated: `{}`/`{}`", pg.offset_param, pg.limit_param),
+        PageStyle::Marker => format!(
+            "Paginated by marker: `{}`/`{}`, next marker in `{}`",
+            pg.offset_param,
+            pg.limit_param,
+            pg.next_marker_field.as_deref().unwrap_or("?")
+        ),
+    };
+    let _ = write!(p, ", items in `{}`", pg.items_field);
+    if let Some(t) = &pg.total_field {
+        let _ = write!(p, ", total in `{t}`");
+    }
+    if let Some(m) = pg.max_limit {
+        let _ = write!(p, ", at most {m} per page");
+    }
+    p.push('.');
+    Some(p)
+}
+
+/// The reference's note on the operation as a sentence.
+pub fn note(op: &Operation) -> Option<String> {
+    op.notes
+        .as_ref()
+        .map(|n| format!("Note: {}.", n.trim_end_matches('.')))
+}

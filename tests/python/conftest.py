@@ -1,0 +1,97 @@
+"""Fixtures: one emulator process for the session (the `hcpartner-emulator` binary), reset before
+each test, plus helpers for its admin API (faults, stats)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, Iterator
+
+import pytest
+
+import hcpartner
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _emulator_binary() -> str:
+    path = os.environ.get("HCP_EMULATOR") or str(ROOT / "target" / "release" / "hcpartner-emulator")
+    if not Path(path).exists():
+        raise RuntimeError(f"emulator binary {path} not found: run `make test` (it builds it) or set HCP_EMULATOR")
+    return path
+
+
+class Emulator:
+    def __init__(self, info: Dict[str, Any]) -> None:
+        self.info = info
+        self.url: str = info["url"]
+        self.seed: Dict[str, str] = info["seed"]
+
+    def admin(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            text = resp.read()
+        return json.loads(text) if text else None
+
+    def reset(self) -> None:
+        self.admin("POST", "/_emulator/reset")
+        self.admin("DELETE", "/_emulator/faults")
+
+    def fault(self, **spec: Any) -> None:
+        self.admin("POST", "/_emulator/faults", spec)
+
+    def stats(self) -> Dict[str, Any]:
+        """Per operation: received, applied, refused, failed, faulted."""
+        stats: Dict[str, Any] = self.admin("GET", "/_emulator/stats")["ops"]
+        return stats
+
+    def aksk(self) -> hcpartner.AkSk:
+        return hcpartner.AkSk(self.info["ak"], self.info["sk"], domain_id=self.info["domain_id"])
+
+    def client(self, **options: Any) -> hcpartner.Client:
+        options.setdefault("credentials", self.aksk())
+        options.setdefault("retry_base_delay", 0.01)
+        options.setdefault("throttle_delay", 0.01)
+        return hcpartner.Client(endpoint=self.url, **options)
+
+    def async_client(self, **options: Any) -> hcpartner.AsyncClient:
+        options.setdefault("credentials", self.aksk())
+        options.setdefault("retry_base_delay", 0.01)
+        options.setdefault("throttle_delay", 0.01)
+        return hcpartner.AsyncClient(endpoint=self.url, **options)
+
+
+@pytest.fixture(scope="session")
+def emulator_process() -> Iterator[Emulator]:
+    proc = subprocess.Popen(
+        [_emulator_binary(), "--port", "0", "--token-ttl", "3600"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        if not line:
+            raise RuntimeError("the emulator exited before printing its address")
+        yield Emulator(json.loads(line))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+@pytest.fixture()
+def emu(emulator_process: Emulator) -> Emulator:
+    emulator_process.reset()
+    return emulator_process
+
+
+@pytest.fixture()
+def client(emu: Emulator) -> hcpartner.Client:
+    return emu.client()
