@@ -12,8 +12,10 @@ export CARGO_TERM_COLOR ?= never
 
 .PHONY: demo test test-rust test-python lint fmt check-tools venv wheel emulator bench bench-signer bench-python vectors generate
 
-demo: check-tools
+demo: check-tools wheel emulator
 	$(CARGO) run -q -p hcpartner-emulator --example partner_tour
+	@echo; echo "=== the same tour from Python ==="
+	HCP_EMULATOR=target/debug/hcpartner-emulator $(PY) bindings-python/examples/partner_tour.py
 
 test: check-tools lint test-rust test-python
 
