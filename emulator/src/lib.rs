@@ -11,8 +11,10 @@
 //! * Listens on 127.0.0.1 only (port 0 = a free port) and serves requests the way the service
 //!   does: AK/SK signatures (SDK-HMAC-SHA256, verified with the `hcpartner` signer, 15-minute
 //!   clock window) or tokens it issued itself (`POST /v3/auth/tokens`, password and assume_role).
-//! * Routes by the reference operation table (`api/operations.tsv`): unknown paths answer 404
-//!   APIGW.0101; known operations it does not model answer 501 EMULATOR.0501 ([`unmodelled_ops`]).
+//! * Routes by the client's own generated operation table (`hcpartner::generated::OPERATIONS`,
+//!   from `core/api/`), which also gives each operation's audience, parameters, request models and
+//!   pagination: unknown paths answer 404 APIGW.0101; known operations it does not model answer
+//!   501 EMULATOR.0501 ([`unmodelled_ops`]).
 //! * State starts from a seed (`state::seed`) and can be persisted to a JSON file.
 //! * The admin API under `/_emulator/` (no auth) injects faults, counts what was applied, resets
 //!   and skews the clock; see the crate README.
@@ -22,7 +24,6 @@ pub mod error;
 pub mod faults;
 mod handlers;
 mod iam;
-pub mod optable;
 pub mod params;
 mod server;
 pub mod state;
@@ -142,10 +143,10 @@ pub fn modelled_ops() -> Vec<&'static str> {
     v
 }
 
-/// Operations of the reference table that answer 501 EMULATOR.0501.
+/// Operations of the operation table that answer 501 EMULATOR.0501.
 pub fn unmodelled_ops() -> Vec<&'static str> {
     let modelled = modelled_ops();
-    let mut v: Vec<&'static str> = optable::table()
+    let mut v: Vec<&'static str> = hcpartner::generated::OPERATIONS
         .iter()
         .map(|o| o.name)
         .filter(|n| !modelled.contains(n))

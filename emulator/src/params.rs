@@ -1,12 +1,15 @@
 //! A request's parameters as one flat map (path, query and body fields), validated against the
-//! operation table, with typed getters that answer CBC.0100 naming the field.
+//! generated operation and model tables of `hcpartner` (the same facts the client validates
+//! with, but checked here for whatever client sent the request), with typed getters that answer
+//! CBC.0100 naming the field.
 
+use hcpartner::generated::find_model;
+use hcpartner::operation::{Field, Location, Operation, Type};
 use percent_encoding::percent_decode_str;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ApiResult};
-use crate::optable::{self, OpSpec};
 
 /// Flat parameters of one request.
 #[derive(Debug, Clone, Default)]
@@ -20,32 +23,39 @@ fn decode(s: &str) -> String {
         .into_owned()
 }
 
-fn type_ok(ty: &str, v: &Value, path: &str) -> ApiResult<()> {
+fn type_ok(ty: &Type, v: &Value, path: &str) -> ApiResult<()> {
     if v.is_null() {
         return Ok(());
     }
     let bad = |what: &str| Err(ApiError::param(path, format!("must be {what}")));
-    if let Some(inner) = ty.strip_prefix("list[").and_then(|t| t.strip_suffix(']')) {
-        let Value::Array(items) = v else {
-            return bad("a list");
-        };
-        for (i, item) in items.iter().enumerate() {
-            type_ok(inner, item, &format!("{path}[{i}]"))?;
-        }
-        return Ok(());
-    }
     match ty {
-        "string" => {
+        Type::List(inner) => {
+            let Value::Array(items) = v else {
+                return bad("a list");
+            };
+            for (i, item) in items.iter().enumerate() {
+                type_ok(inner, item, &format!("{path}[{i}]"))?;
+            }
+        }
+        Type::Map(inner) => {
+            let Value::Object(obj) = v else {
+                return bad("an object");
+            };
+            for (k, item) in obj {
+                type_ok(inner, item, &format!("{path}.{k}"))?;
+            }
+        }
+        Type::String => {
             if !v.is_string() {
                 return bad("a string");
             }
         }
-        "int" => {
+        Type::Int => {
             if !(v.is_i64() || v.is_u64()) {
                 return bad("an integer");
             }
         }
-        "decimal" | "float" => {
+        Type::Decimal | Type::Float => {
             let ok = v.is_number()
                 || v.as_str()
                     .is_some_and(|s| s.trim().parse::<Decimal>().is_ok());
@@ -53,49 +63,50 @@ fn type_ok(ty: &str, v: &Value, path: &str) -> ApiResult<()> {
                 return bad("a number");
             }
         }
-        "bool" => {
+        Type::Bool => {
             if !v.is_boolean() {
                 return bad("a boolean");
             }
         }
-        "object" => {}
-        model => {
-            if let Some(fields) = optable::model(model) {
+        Type::Object => {}
+        Type::Model(model) => {
+            if let Some(m) = find_model(model) {
                 let Value::Object(obj) = v else {
                     return bad("an object");
                 };
-                check_fields(fields, obj, &format!("{path}."))?;
+                check_fields(m.fields, obj, &format!("{path}."))?;
             }
         }
     }
     Ok(())
 }
 
-fn check_fields(
-    fields: &[optable::ModelField],
-    obj: &Map<String, Value>,
-    prefix: &str,
-) -> ApiResult<()> {
+fn check_fields(fields: &[Field], obj: &Map<String, Value>, prefix: &str) -> ApiResult<()> {
     for f in fields {
         let name = format!("{prefix}{}", f.name);
         match obj.get(f.name) {
             None | Some(Value::Null) if f.required => {
                 return Err(ApiError::param(&name, "is required"))
             }
-            Some(Value::String(s)) if f.required && s.is_empty() && f.ty == "string" => {
+            Some(Value::String(s)) if f.required && s.is_empty() && f.ty == Type::String => {
                 return Err(ApiError::param(&name, "must not be empty"))
             }
-            Some(v) => type_ok(f.ty, v, &name)?,
+            Some(v) => type_ok(&f.ty, v, &name)?,
             None => {}
         }
     }
     Ok(())
 }
 
+/// The fields of the operation's JSON body model, when it takes one.
+fn body_fields(op: &Operation) -> Option<&'static [Field]> {
+    op.body_model.and_then(find_model).map(|m| m.fields)
+}
+
 impl Params {
     /// Collects and validates the parameters of a request for `op`.
     pub fn build(
-        op: &OpSpec,
+        op: &Operation,
         path_params: &[(&str, String)],
         query: Option<&str>,
         body: &[u8],
@@ -104,11 +115,17 @@ impl Params {
         for (k, v) in path_params {
             map.insert((*k).to_owned(), Value::String(v.clone()));
         }
+        let query_params = || {
+            op.params
+                .iter()
+                .filter(|p| p.location == Location::Query)
+                .map(|p| &p.field)
+        };
         for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let (k, v) = (decode(k), decode(v));
-            let spec = op.query_params.iter().find(|q| q.name == k);
-            let is_list = spec.is_some_and(|s| s.ty.starts_with("list["));
+            let spec = query_params().find(|q| q.name == k);
+            let is_list = spec.is_some_and(|s| matches!(s.ty, Type::List(_)));
             if is_list {
                 match map.entry(k).or_insert_with(|| Value::Array(Vec::new())) {
                     Value::Array(a) => a.push(Value::String(v)),
@@ -118,15 +135,15 @@ impl Params {
                 map.insert(k, Value::String(v));
             }
         }
-        for q in &op.query_params {
+        for q in query_params() {
             let v = map.get(q.name);
             if q.required && v.is_none_or(|v| v.as_str() == Some("")) {
                 return Err(ApiError::param(q.name, "is required"));
             }
             if let Some(Value::String(s)) = v {
                 let ok = match q.ty {
-                    "int" => s.parse::<i64>().is_ok(),
-                    "bool" => s == "true" || s == "false",
+                    Type::Int => s.parse::<i64>().is_ok(),
+                    Type::Bool => s == "true" || s == "false",
                     _ => true,
                 };
                 if !ok {
@@ -134,7 +151,7 @@ impl Params {
                         q.name,
                         format!(
                             "must be {}",
-                            if q.ty == "int" {
+                            if q.ty == Type::Int {
                                 "an integer"
                             } else {
                                 "true or false"
@@ -150,13 +167,13 @@ impl Params {
             let Value::Object(obj) = parsed else {
                 return Err(ApiError::param("body", "must be a JSON object"));
             };
-            if let Some(fields) = op.body.and_then(optable::model) {
+            if let Some(fields) = body_fields(op) {
                 check_fields(fields, &obj, "")?;
             }
             for (k, v) in obj {
                 map.insert(k, v);
             }
-        } else if let Some(fields) = op.body.and_then(optable::model) {
+        } else if let Some(fields) = body_fields(op) {
             check_fields(fields, &Map::new(), "")?;
         }
         Ok(Params { map })
@@ -293,19 +310,20 @@ impl Params {
 }
 
 /// Applies the operation's offset/limit to the item list of `response`, and sets its total.
-pub fn paginate(op: &OpSpec, p: &Params, response: &mut Value) -> ApiResult<()> {
-    let Some(spec) = op.pagination.as_ref().filter(|s| !s.marker) else {
+/// Marker paging is left to the handler.
+pub fn paginate(op: &Operation, p: &Params, response: &mut Value) -> ApiResult<()> {
+    let Some(spec) = op.pagination.filter(|s| s.next_marker_field.is_none()) else {
         return Ok(());
     };
-    let offset = p.int("offset")?.unwrap_or(0);
+    let offset = p.int(spec.offset_param)?.unwrap_or(0);
     if offset < 0 {
-        return Err(ApiError::param("offset", "must be 0 or greater"));
+        return Err(ApiError::param(spec.offset_param, "must be 0 or greater"));
     }
     let max = i64::from(spec.max_limit.unwrap_or(1000));
-    let limit = p.int("limit")?.unwrap_or(10);
+    let limit = p.int(spec.limit_param)?.unwrap_or(10);
     if !(1..=max).contains(&limit) {
         return Err(ApiError::param(
-            "limit",
+            spec.limit_param,
             format!("must be between 1 and {max}"),
         ));
     }
@@ -313,18 +331,16 @@ pub fn paginate(op: &OpSpec, p: &Params, response: &mut Value) -> ApiResult<()> 
         return Ok(());
     };
     let mut total = 0usize;
-    for field in &spec.items {
-        if let Some(Value::Array(items)) = obj.get_mut(*field) {
-            total = total.max(items.len());
-            let page: Vec<Value> = items
-                .drain(..)
-                .skip(offset as usize)
-                .take(limit as usize)
-                .collect();
-            *items = page;
-        }
+    if let Some(Value::Array(items)) = obj.get_mut(spec.items_field) {
+        total = items.len();
+        let page: Vec<Value> = items
+            .drain(..)
+            .skip(offset as usize)
+            .take(limit as usize)
+            .collect();
+        *items = page;
     }
-    if let Some(t) = spec.total {
+    if let Some(t) = spec.total_field {
         obj.insert(t.to_owned(), Value::from(total));
     }
     Ok(())
@@ -333,11 +349,12 @@ pub fn paginate(op: &OpSpec, p: &Params, response: &mut Value) -> ApiResult<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hcpartner::generated::find_operation;
     use serde_json::json;
 
     #[test]
     fn builds_and_validates() {
-        let op = optable::find("list_partner_coupons_record").unwrap();
+        let op = find_operation("list_partner_coupons_record").unwrap();
         let p = Params::build(
             op,
             &[],
@@ -354,7 +371,7 @@ mod tests {
         let e = Params::build(op, &[], Some("limit=x"), b"").unwrap_err();
         assert!(e.msg.contains("`limit`"), "{e}");
 
-        let op = optable::find("create_sub_customer").unwrap();
+        let op = find_operation("create_sub_customer").unwrap();
         let e = Params::build(op, &[], None, br#"{"xaccount_type":"t"}"#).unwrap_err();
         assert_eq!((e.status, e.code.as_str()), (400, "CBC.0100"));
         assert!(e.msg.contains("`xaccount_id`"), "{e}");
@@ -362,7 +379,7 @@ mod tests {
             Params::build(op, &[], None, br#"{"xaccount_type":"t","xaccount_id":5}"#).unwrap_err();
         assert!(e.msg.contains("must be a string"), "{e}");
 
-        let op = optable::find("update_customer_account_amount").unwrap();
+        let op = find_operation("update_customer_account_amount").unwrap();
         for (body, ok) in [
             (r#"{"customer_id":"c","amount":10.5}"#, true),
             (r#"{"customer_id":"c","amount":"1.005"}"#, false),
@@ -375,7 +392,7 @@ mod tests {
 
     #[test]
     fn pages() {
-        let op = optable::find("list_sub_customers").unwrap();
+        let op = find_operation("list_sub_customers").unwrap();
         let p = Params::from_value(json!({"offset": 1, "limit": 2}));
         let mut v = json!({"customer_infos": [1, 2, 3, 4]});
         paginate(op, &p, &mut v).unwrap();

@@ -14,6 +14,8 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use hcpartner::generated::{find_model, OPERATIONS};
+use hcpartner::operation::{Audience, Operation};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
@@ -24,7 +26,6 @@ use crate::error::ApiError;
 use crate::faults::{self, Fault, FaultKind, Stats};
 use crate::handlers::{self, Ctx};
 use crate::iam::{self, IamOp};
-use crate::optable::{self, OpSpec};
 use crate::params::{self, Params};
 use crate::state::State;
 use crate::util::{epoch, hex_id};
@@ -115,7 +116,7 @@ pub(crate) struct Reply {
 pub(crate) struct ConnKill(pub Arc<Notify>);
 
 enum Route {
-    Bss(&'static OpSpec, Vec<(&'static str, String)>),
+    Bss(&'static Operation, Vec<(&'static str, String)>),
     Iam(IamOp, &'static str),
     Unknown,
 }
@@ -133,10 +134,51 @@ fn route(method: &str, path: &str, body: &[u8]) -> Route {
         }
         _ => {}
     }
-    match optable::resolve(method, path) {
-        Some(r) => Route::Bss(r.ops[0], r.path_params),
+    match resolve(method, path) {
+        Some((op, path_params)) => Route::Bss(op, path_params),
         None => Route::Unknown,
     }
+}
+
+/// Decoded path parameters when `path` (raw, still encoded) fits the `{name}` template.
+fn match_template(template: &'static str, path: &str) -> Option<Vec<(&'static str, String)>> {
+    let t: Vec<&'static str> = template.trim_end_matches('/').split('/').collect();
+    let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    if t.len() != p.len() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (ts, ps) in t.iter().zip(p) {
+        if let Some(name) = ts.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            if ps.is_empty() {
+                return None;
+            }
+            out.push((
+                name,
+                percent_encoding::percent_decode_str(ps)
+                    .decode_utf8_lossy()
+                    .into_owned(),
+            ));
+        } else if *ts != ps {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// The operation of the generated table (`hcpartner::generated::OPERATIONS`) served at
+/// `method path`, with its decoded path parameters. Where two share a method and template (the
+/// temporary-key pair), the first by name wins.
+fn resolve(method: &str, path: &str) -> Option<(&'static Operation, Vec<(&'static str, String)>)> {
+    OPERATIONS
+        .iter()
+        .filter(|o| o.method.as_str().eq_ignore_ascii_case(method))
+        .find_map(|o| match_template(o.path, path).map(|pp| (*o, pp)))
+}
+
+/// Whether the operation answers with no body (204): its response model has no fields.
+fn empty_response(op: &Operation) -> bool {
+    find_model(op.response_model).is_none_or(|m| m.fields.is_empty())
 }
 
 fn respond(shared: &Shared, request_id: &str, result: Result<Reply, ApiError>) -> Response {
@@ -171,13 +213,13 @@ fn respond(shared: &Shared, request_id: &str, result: Result<Reply, ApiError>) -
 /// Authenticates, authorizes, validates and runs one BSS operation.
 fn process_bss(
     shared: &Shared,
-    op: &'static OpSpec,
+    op: &'static Operation,
     path_params: &[(&'static str, String)],
     req: &Incoming<'_>,
 ) -> Result<Reply, (ApiError, bool)> {
     let who = auth::authenticate(shared, req, true).map_err(|r| refused(op.name, r))?;
     match (op.audience, &who) {
-        (optable::Audience::Partner, Principal::Customer(_)) => {
+        (Audience::Partner, Principal::Customer(_)) => {
             let e = ApiError::denied("This API accepts only the partner's AK/SK or token.");
             return Err(refused(
                 op.name,
@@ -187,7 +229,7 @@ fn process_bss(
                 },
             ));
         }
-        (optable::Audience::Customer, Principal::Partner) => {
+        (Audience::Customer, Principal::Partner) => {
             let e = ApiError::denied("This API accepts only the customer's own AK/SK or token (partners use an assume_role token).");
             return Err(refused(
                 op.name,
@@ -202,7 +244,9 @@ fn process_bss(
     let Some(handler) = handlers::handler(op.name) else {
         let msg = format!(
             "The emulator does not model operation {} ({} {}).",
-            op.name, op.method, op.path
+            op.name,
+            op.method.as_str(),
+            op.path
         );
         return Err((ApiError::new(501, "EMULATOR.0501", msg), false));
     };
@@ -226,7 +270,7 @@ fn process_bss(
     let mut body = result.map_err(|e| (e, false))?;
     params::paginate(op, &p, &mut body).map_err(|e| (e, false))?;
     Ok(Reply {
-        status: if op.empty_response() { 204 } else { 200 },
+        status: if empty_response(op) { 204 } else { 200 },
         body: Some(body),
         headers: Vec::new(),
     })
@@ -487,5 +531,45 @@ pub(crate) async fn serve(
                 _ = stop.changed() => {}
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_templates() {
+        let (op, pp) = resolve(
+            "DELETE",
+            "/v2/orders/subscriptions/resources/autorenew/abc%20d",
+        )
+        .unwrap();
+        assert_eq!(op.name, "cancel_auto_renewal_resources");
+        assert_eq!(pp, vec![("resource_id", "abc d".to_owned())]);
+        assert!(empty_response(op));
+        let (op, _) = resolve("POST", "/v2/partners/sub-customers/query/").unwrap();
+        assert_eq!(op.name, "list_sub_customers");
+        assert!(!empty_response(op));
+        assert!(resolve("GET", "/v2/nothing").is_none());
+        assert!(resolve("PATCH", "/v2/partners/sub-customers").is_none());
+    }
+
+    #[test]
+    fn every_operation_routes_to_its_template() {
+        for op in OPERATIONS {
+            let path: Vec<&str> = op
+                .path
+                .split('/')
+                .map(|s| if s.starts_with('{') { "x" } else { s })
+                .collect();
+            let (found, _) = resolve(op.method.as_str(), &path.join("/")).unwrap();
+            assert_eq!(
+                (found.method, found.path),
+                (op.method, op.path),
+                "{}",
+                op.name
+            );
+        }
     }
 }

@@ -220,9 +220,9 @@ mod tests {
     #[test]
     fn every_handler_is_an_operation_of_the_table() {
         for (name, _) in super::HANDLERS {
-            let op = crate::optable::find(name)
-                .unwrap_or_else(|| panic!("{name} is not in operations.tsv"));
-            assert_eq!(op.service, "bss", "{name}");
+            let op = hcpartner::generated::find_operation(name)
+                .unwrap_or_else(|| panic!("{name} is not in the operation table"));
+            assert_eq!(op.service, hcpartner::operation::Service::Bss, "{name}");
         }
         let mut names: Vec<_> = super::HANDLERS.iter().map(|(n, _)| n).collect();
         names.sort();
