@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
 
-use crate::aio::awaitable;
+use crate::aio::{awaitable, Finish};
 use crate::convert::{from_py, to_py};
 use crate::credentials::{auth_from, customer_domain};
 use crate::errors::to_pyerr;
@@ -152,7 +152,7 @@ impl NativeClient {
         let client = self.client.clone();
         awaitable(py, async move {
             let r = client.call(&operation, params).await;
-            Python::attach(|py| result_to_py(py, r))
+            Box::new(move |py: Python<'_>| result_to_py(py, r)) as Finish
         })
     }
 
@@ -298,10 +298,10 @@ impl AsyncPageIterator {
             if item.is_none() {
                 *guard = None;
             }
-            Python::attach(|py| match item {
+            Box::new(move |py: Python<'_>| match item {
                 None => Err(PyStopAsyncIteration::new_err(())),
                 Some(r) => result_to_py(py, r),
-            })
+            }) as Finish
         })
     }
 }

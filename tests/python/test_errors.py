@@ -139,3 +139,17 @@ def test_async_errors_are_the_same_classes(emu: Emulator) -> None:
         assert e.value.error_code == "CBC.5024"
 
     asyncio.run(main())
+
+
+def test_cancelling_an_async_call(emu: Emulator) -> None:
+    emu.fault(path="/v2/partners/sub-customers/query", kind="delay", delay_ms=2000, count=1)
+
+    async def main() -> int:
+        c = emu.async_client()
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(c.list_sub_customers(limit=1), timeout=0.2)
+        # The loop and the client keep working after a cancellation.
+        results = await asyncio.gather(*(c.list_sub_customers(limit=1) for _ in range(64)))
+        return len(results)
+
+    assert asyncio.run(main()) == 64
