@@ -309,6 +309,16 @@ pub fn format_sdk_date(t: SystemTime) -> String {
         .expect("a SystemTime always formats")
 }
 
+/// `t` moved by `offset_secs` (positive: later), for clocks corrected by a known skew.
+pub fn shift(t: SystemTime, offset_secs: i64) -> SystemTime {
+    let d = std::time::Duration::from_secs(offset_secs.unsigned_abs());
+    if offset_secs >= 0 {
+        t + d
+    } else {
+        t - d
+    }
+}
+
 /// Parses an `X-Sdk-Date` value.
 pub fn parse_sdk_date(s: &str) -> Option<SystemTime> {
     time::PrimitiveDateTime::parse(s, SDK_DATE)

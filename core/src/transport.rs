@@ -133,13 +133,7 @@ impl Transport {
 
     /// Local time corrected by the offset learned from the server.
     pub fn now(&self) -> SystemTime {
-        let off = self.clock_offset.load(Ordering::Relaxed);
-        let now = SystemTime::now();
-        if off >= 0 {
-            now + Duration::from_secs(off as u64)
-        } else {
-            now - Duration::from_secs(off.unsigned_abs())
-        }
+        crate::signer::shift(SystemTime::now(), self.clock_offset.load(Ordering::Relaxed))
     }
 
     pub fn clock_offset(&self) -> i64 {

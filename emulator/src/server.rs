@@ -50,13 +50,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl Shared {
     pub fn now(&self) -> SystemTime {
-        let off = self.clock_offset.load(Ordering::Relaxed);
-        let now = SystemTime::now();
-        if off >= 0 {
-            now + Duration::from_secs(off as u64)
-        } else {
-            now - Duration::from_secs(off.unsigned_abs())
-        }
+        hcpartner::signer::shift(SystemTime::now(), self.clock_offset.load(Ordering::Relaxed))
     }
 
     pub fn now_secs(&self) -> i64 {
