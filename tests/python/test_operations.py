@@ -155,3 +155,24 @@ def test_bad_input_is_not_sent(emu: Emulator, client: hcpartner.Client, bad: Any
         client.list_sub_customers(**bad)
     assert e.value.field == next(iter(bad)) and e.value.dispatch == "not_sent"
     assert emu.stats().get("list_sub_customers", {}).get("received", 0) == 0
+
+
+def test_remaining_categories_reach_the_service(emu: Emulator, client: hcpartner.Client) -> None:
+    # indirect partners, system (modelled by the emulator)
+    balances = client.list_partner_balances()["account_balances"]
+    assert any(b["amount"] == Decimal("100000.00") for b in balances), "the seeded partner balance, exact"
+    provinces = client.list_provinces()
+    assert provinces["provinces"] and provinces["count"] >= 1
+    # enterprise, costs, free resources: not modelled by the emulator, which says so with a 501;
+    # the call still went through validation, signing and error mapping like any other.
+    customer = client.for_customer(emu.info["agency_name"], customer_id=emu.seed["resale_customer_id"])
+    for call in (
+        lambda: customer.list_enterprise_organizations(),
+        lambda: customer.list_costs(time_condition={"time_measure_id": 2, "begin_time": "2024-01", "end_time": "2024-02"},
+                                    groupby=[{"type": "dimension", "key": "CLOUD_SERVICE_TYPE"}],
+                                    cost_type="ORIGINAL_COST", amount_type="PAYMENT_AMOUNT"),
+        lambda: customer.list_free_resource_infos(),
+    ):
+        with pytest.raises(hcpartner.ApiError) as e:
+            call()
+        assert (e.value.status, e.value.error_code) == (501, "EMULATOR.0501")
