@@ -291,7 +291,8 @@ impl<'a> Ctx<'a> {
             let _ = writeln!(
                 s,
                 "    def _call(self, operation, params):\n        \
-                 raise NotImplementedError(\"provided by hcpartner.{client}\")"
+                 # A mixin: the client class provides the transport.\n        \
+                 raise TypeError(\"{class} is a mixin; call operations on hcpartner.{client}\")"
             );
             for (cat, ops) in self.by_category() {
                 let _ = write!(s, "\n    # ---- {} ----\n", category_title(&cat));

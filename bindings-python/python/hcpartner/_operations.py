@@ -21,7 +21,8 @@ class SyncOperations:
     __slots__ = ()
 
     def _call(self, operation, params):
-        raise NotImplementedError("provided by hcpartner.Client")
+        # A mixin: the client class provides the transport.
+        raise TypeError("SyncOperations is a mixin; call operations on hcpartner.Client")
 
     # ---- Accounts ----
 
@@ -1316,7 +1317,8 @@ class AsyncOperations:
     __slots__ = ()
 
     def _call(self, operation, params):
-        raise NotImplementedError("provided by hcpartner.AsyncClient")
+        # A mixin: the client class provides the transport.
+        raise TypeError("AsyncOperations is a mixin; call operations on hcpartner.AsyncClient")
 
     # ---- Accounts ----
 
