@@ -21,7 +21,6 @@ use crate::errors::to_pyerr;
 #[pyclass(frozen, module = "hcpartner._native", name = "Client")]
 pub struct NativeClient {
     client: CoreClient,
-    auth: String,
 }
 
 fn secs(field: &str, v: Option<f64>) -> PyResult<Option<Duration>> {
@@ -121,9 +120,8 @@ impl NativeClient {
             b = b.danger_accept_invalid_certs(true);
         }
         let config = b.build().map_err(py_err)?;
-        let auth = config.auth.describe();
         let client = CoreClient::new(config).map_err(py_err)?;
-        Ok(NativeClient { client, auth })
+        Ok(NativeClient { client })
     }
 
     /// Calls `operation` with flat params; blocks this thread (not others: the GIL is released).
@@ -192,13 +190,8 @@ impl NativeClient {
         customer_name: Option<String>,
     ) -> PyResult<Self> {
         let customer = customer_domain(customer_id, customer_name)?;
-        let auth = format!(
-            "assume_role {agency_name} for {customer:?} by {}",
-            self.auth
-        );
         Ok(NativeClient {
             client: self.client.for_customer(agency_name, customer),
-            auth,
         })
     }
 
@@ -216,7 +209,7 @@ impl NativeClient {
         format!(
             "Client(endpoint={:?}, auth={:?})",
             self.client.config().bss_endpoint,
-            self.auth
+            self.client.config().auth.describe()
         )
     }
 }

@@ -134,17 +134,19 @@ impl Client {
     /// A client that acts for a resale customer through assume_role, sharing this client's
     /// connection pool and the partner's cached credentials.
     pub fn for_customer(&self, agency_name: impl Into<String>, customer: CustomerDomain) -> Client {
-        let auth = Arc::new(Authorizer::AssumeRole {
-            partner: self.inner.auth.clone(),
-            agency_name: agency_name.into(),
-            customer,
-            cache: Default::default(),
-        });
+        let agency_name = agency_name.into();
         let mut config = self.inner.config.clone();
         config.auth = config
             .auth
             .clone()
-            .assume_role("(see for_customer)", CustomerDomain::Id(String::new()));
+            .assume_role(agency_name.clone(), customer.clone());
+        // The partner's authorizer is shared, not rebuilt: its cached token serves both clients.
+        let auth = Arc::new(Authorizer::AssumeRole {
+            partner: self.inner.auth.clone(),
+            agency_name,
+            customer,
+            cache: Default::default(),
+        });
         Client {
             inner: Arc::new(Inner {
                 config,
