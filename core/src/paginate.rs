@@ -23,7 +23,6 @@ struct State {
     /// Marker of the next page (marker paging); `None` before the first page.
     marker: Option<String>,
     limit: u64,
-    seen: u64,
     /// Fingerprint of the previous page, to refuse a server that repeats itself.
     previous: Option<String>,
     done: bool,
@@ -72,14 +71,13 @@ impl State {
             return Some((Err(e), self));
         }
         self.previous = fingerprint;
-        self.seen += items;
         self.offset += items;
         let total = self
             .pg
             .total_field
             .and_then(|f| page.get(f))
             .and_then(Value::as_u64);
-        self.done = items == 0 || total.is_some_and(|t| self.seen >= t || self.offset >= t);
+        self.done = items == 0 || total.is_some_and(|t| self.offset >= t);
         if let Some(field) = self.pg.next_marker_field {
             match lookup(&page, field)
                 .and_then(Value::as_str)
@@ -146,7 +144,6 @@ impl Client {
             offset,
             marker: None,
             limit,
-            seen: 0,
             previous: None,
             done: false,
         };

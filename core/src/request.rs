@@ -1,20 +1,15 @@
 //! Placing flat params on the wire: path segments, query pairs, headers and the JSON body, as the
 //! operation's description says.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::utf8_percent_encode;
 use serde_json::{Map, Value};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::operation::{Location, Method, Operation, Service};
+// Path params are encoded as the SDK's `quote(v, safe='')`, the same set the signer uses.
+use crate::signer::{encode_query, QUOTE};
 use crate::transport::Outgoing;
-
-/// `quote(x, safe='')` in Python: the SDK's encoding of path params and query parts.
-const QUOTE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'-')
-    .remove(b'~');
 
 /// The text of a scalar as it goes into a path, query or header.
 fn scalar_text(field: &str, v: &Value) -> Result<String> {
@@ -99,18 +94,15 @@ pub(crate) fn build(config: &Config, op: &Operation, params: &Value) -> Result<O
             "is required (it is part of the URL path)",
         ));
     }
-    // Sorted as the signer canonicalizes, so the URL we send is the canonical one.
-    query.sort();
     let base = match op.service {
         Service::Bss => &config.bss_endpoint,
         Service::Iam => &config.iam_endpoint,
     };
     let mut url = format!("{base}{path}");
-    for (i, (k, v)) in query.iter().enumerate() {
-        url.push(if i == 0 { '?' } else { '&' });
-        url.extend(utf8_percent_encode(k, QUOTE));
-        url.push('=');
-        url.extend(utf8_percent_encode(v, QUOTE));
+    if !query.is_empty() {
+        // Sorted as the signer canonicalizes, so the URL we send is the canonical one.
+        url.push('?');
+        encode_query(&mut query, &mut url);
     }
     headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
     if op.service == Service::Bss

@@ -22,7 +22,7 @@ pub const HEADER_SECURITY_TOKEN: &str = "X-Security-Token";
 const EMPTY_HASH: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// What Python's `urllib.parse.quote(s, safe='~')` leaves alone: ALPHA, DIGIT and `_.-~`.
-const QUOTE: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const QUOTE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'.')
     .remove(b'-')
@@ -261,6 +261,12 @@ fn canonical_query(query: &str, out: &mut String) {
             )
         })
         .collect();
+    encode_query(&mut pairs, out);
+}
+
+/// Sorts decoded (key, value) pairs and appends them as `k=v&…`, each part `quote(x, safe='~')`:
+/// the canonical query, which is also the query hcpartner sends.
+pub(crate) fn encode_query(pairs: &mut [(String, String)], out: &mut String) {
     pairs.sort();
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
