@@ -189,6 +189,14 @@ impl Error {
         self
     }
 
+    /// Reports an error answer met while obtaining credentials as `Auth`, keeping its code,
+    /// status and request id and saying what was being done.
+    pub(crate) fn into_auth(mut self, what: &str) -> Error {
+        self.inner.kind = ErrorKind::Auth;
+        self.inner.message = format!("{what} failed: {}", self.inner.message);
+        self
+    }
+
     /// Turns a failure of a money-moving call that may have reached the server into `OutcomeUnknown`,
     /// keeping status, code and request id so the caller can reconcile.
     pub(crate) fn into_outcome_unknown(mut self) -> Error {

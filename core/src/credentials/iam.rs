@@ -230,28 +230,12 @@ impl Authorizer {
     }
 }
 
+/// An error answer while obtaining credentials is an Auth failure of the call that needed them.
 fn auth_error(e: Error, what: &str) -> Error {
-    if e.kind() == ErrorKind::Api || e.kind() == ErrorKind::Auth {
-        let msg = format!("{what} failed: {}", e.message());
-        let mut out = Error::from_response(
-            e.status().unwrap_or(0),
-            e.code().map(str::to_owned),
-            msg,
-            e.request_id().map(str::to_owned),
-            None,
-        );
-        if out.kind() == ErrorKind::Api {
-            out = Error::new(
-                ErrorKind::Auth,
-                Dispatch::Responded,
-                out.message().to_owned(),
-            )
-            .with_status(e.status().unwrap_or(0))
-            .with_request_id(e.request_id().map(str::to_owned));
-        }
-        return out;
+    match e.kind() {
+        ErrorKind::Api | ErrorKind::Auth => e.into_auth(what),
+        _ => e,
     }
-    e
 }
 
 fn parse_time(v: Option<&Value>) -> Option<SystemTime> {
