@@ -115,6 +115,8 @@ pub struct Limits {
     pub max: Option<f64>,
     pub min_len: Option<u32>,
     pub max_len: Option<u32>,
+    /// Most digits after the decimal point (decimal fields only).
+    pub scale: Option<u32>,
 }
 
 impl Limits {
@@ -650,6 +652,9 @@ fn check_field(api: &Api, ctx: &str, f: &Field, errors: &mut Vec<String>) {
         )
     {
         errors.push(format!("{ctx}: min/max on non-numeric field `{}`", f.name));
+    }
+    if f.limits.scale.is_some() && f.ty.leaf() != &TypeRef::Decimal {
+        errors.push(format!("{ctx}: scale on non-decimal field `{}`", f.name));
     }
     if (f.limits.min_len.is_some() || f.limits.max_len.is_some())
         && !matches!(f.ty, TypeRef::String | TypeRef::List(_))

@@ -94,7 +94,7 @@ fn parse_field(v: &Value, extra_keys: &[&str]) -> Result<Field, String> {
             let l = obj(l, "limits")?;
             check_keys(
                 l,
-                &["min", "max", "min_len", "max_len"],
+                &["min", "max", "min_len", "max_len", "scale"],
                 &format!("field `{name}` limits"),
             )?;
             let num = |k: &str| -> Result<Option<f64>, String> {
@@ -121,6 +121,7 @@ fn parse_field(v: &Value, extra_keys: &[&str]) -> Result<Field, String> {
                 max: num("max")?,
                 min_len: len("min_len")?,
                 max_len: len("max_len")?,
+                scale: len("scale")?,
             }
         }
     };

@@ -705,7 +705,10 @@ fn field_expr(f: &Field) -> String {
         if let Some(v) = l.max_len {
             parts.push(format!("max_len: Some({v})"));
         }
-        if parts.len() < 4 {
+        if let Some(v) = l.scale {
+            parts.push(format!("scale: Some({v})"));
+        }
+        if parts.len() < 5 {
             parts.push("..Limits::NONE".into());
         }
         e = format!("limited({e}, Limits {{ {} }})", parts.join(", "));

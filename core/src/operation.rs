@@ -99,6 +99,8 @@ pub struct Limits {
     /// Inclusive bounds on string length (characters) or list length.
     pub min_len: Option<u32>,
     pub max_len: Option<u32>,
+    /// Most digits after the decimal point of a decimal (money: 2).
+    pub scale: Option<u32>,
 }
 
 impl Limits {
@@ -107,6 +109,7 @@ impl Limits {
         max: None,
         min_len: None,
         max_len: None,
+        scale: None,
     };
 }
 

@@ -58,15 +58,28 @@ fn params(spec: &str) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// Operations the table has beyond the reference's rows, each with its own sources in core/api.
+const BEYOND_REFERENCE: &[&str] = &["keystone_list_auth_domains"];
+
 #[test]
 fn every_reference_row_is_in_the_table_with_the_same_method_and_path() {
     let rows = rows();
     assert_eq!(rows.len(), 97, "the reference has 97 operations");
     assert_eq!(
         OPERATIONS.len(),
-        rows.len(),
+        rows.len() + BEYOND_REFERENCE.len(),
         "the table has an operation the reference lacks, or misses one"
     );
+    for name in BEYOND_REFERENCE {
+        assert!(
+            find_operation(name).is_some(),
+            "{name} is missing from the table"
+        );
+        assert!(
+            !rows.iter().any(|r| r["op"] == *name),
+            "{name} is in the reference now"
+        );
+    }
     for r in &rows {
         let name = &r["op"];
         let op = find_operation(name).unwrap_or_else(|| panic!("{name} is missing from the table"));

@@ -137,6 +137,7 @@ pub fn modelled_ops() -> Vec<&'static str> {
     v.extend([
         "keystone_create_user_token_by_password",
         "keystone_create_agency_token",
+        "keystone_list_auth_domains",
         "keystone_validate_token",
     ]);
     v.sort_unstable();

@@ -733,6 +733,15 @@ class SyncOperations:
             ("auth", auth), ("nocatalog", nocatalog),
         ))
 
+    def keystone_list_auth_domains(self):
+        """`GET /v3/auth/domains`. Reads only: retried on transient failures. Partner or customer
+        credentials (any AK/SK or token: the account it belongs to (the domain id BSS calls need)).
+        Note: not in huaweicloudsdkbss; huaweicloudsdkiam KeystoneListAuthDomains; the core calls
+        it to look up a missing domain id. Docs:
+        https://support.huaweicloud.com/intl/en-us/api-iam/iam_07_0001.html
+        """
+        return self._call("keystone_list_auth_domains", {})
+
     def keystone_validate_token(self, *, x_subject_token, nocatalog=None):
         """`GET /v3/auth/tokens`. Reads only: retried on transient failures. Partner or customer
         credentials (any). Note: response headers: X-Subject-Token.
@@ -2035,6 +2044,15 @@ class AsyncOperations:
             ("auth", auth), ("nocatalog", nocatalog),
         ))
 
+    async def keystone_list_auth_domains(self):
+        """`GET /v3/auth/domains`. Reads only: retried on transient failures. Partner or customer
+        credentials (any AK/SK or token: the account it belongs to (the domain id BSS calls need)).
+        Note: not in huaweicloudsdkbss; huaweicloudsdkiam KeystoneListAuthDomains; the core calls
+        it to look up a missing domain id. Docs:
+        https://support.huaweicloud.com/intl/en-us/api-iam/iam_07_0001.html
+        """
+        return await self._call("keystone_list_auth_domains", {})
+
     async def keystone_validate_token(self, *, x_subject_token, nocatalog=None):
         """`GET /v3/auth/tokens`. Reads only: retried on transient failures. Partner or customer
         credentials (any). Note: response headers: X-Subject-Token.
@@ -2677,12 +2695,13 @@ OPERATIONS = frozenset((
     "create_partner_coupons", "create_personal_realname_auth", "create_sub_customer",
     "create_sub_enterprise_account", "create_temporary_access_key_by_agency",
     "create_temporary_access_key_by_token", "keystone_create_agency_token",
-    "keystone_create_user_token_by_password", "keystone_validate_token",
-    "list_business_discount_info", "list_cities", "list_consume_sub_customers", "list_conversions",
-    "list_costs", "list_counties", "list_coupon_quotas_records",
-    "list_customer_account_change_records", "list_customer_bills_fee_records",
-    "list_customer_bills_monthly_break_down", "list_customer_coupon_change_records",
-    "list_customer_on_demand_resources", "list_customer_orders", "list_customers_balances_detail",
+    "keystone_create_user_token_by_password", "keystone_list_auth_domains",
+    "keystone_validate_token", "list_business_discount_info", "list_cities",
+    "list_consume_sub_customers", "list_conversions", "list_costs", "list_counties",
+    "list_coupon_quotas_records", "list_customer_account_change_records",
+    "list_customer_bills_fee_records", "list_customer_bills_monthly_break_down",
+    "list_customer_coupon_change_records", "list_customer_on_demand_resources",
+    "list_customer_orders", "list_customers_balances_detail",
     "list_customerself_resource_record_details", "list_customerself_resource_records",
     "list_enterprise_multi_account", "list_enterprise_organizations",
     "list_enterprise_sub_customers", "list_free_resource_infos", "list_free_resource_usages",

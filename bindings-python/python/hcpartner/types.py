@@ -1561,6 +1561,22 @@ class AgencyTokenResult(TypedDict, total=False):
     user: AgencyTokenUser
 
 
+class AuthDomainLinks(TypedDict, total=False):
+    """Returned by `keystone_list_auth_domains`."""
+    self: str
+    previous: str
+    next: str
+
+
+class AuthDomain(TypedDict, total=False):
+    """Returned by `keystone_list_auth_domains`."""
+    enabled: bool
+    id: str
+    name: str
+    links: AuthDomainLinks
+    description: str
+
+
 class AuthScopeDomain(TypedDict, total=False):
     """Sent by `keystone_create_user_token_by_password`."""
     id: str
@@ -1739,6 +1755,12 @@ KeystoneCreateUserTokenByPasswordResponse = TypedDict(
     },
     total=False,
 )
+
+
+class KeystoneListAuthDomainsResponse(TypedDict, total=False):
+    """The response of `keystone_list_auth_domains`."""
+    domains: list[AuthDomain]
+    links: AuthDomainLinks
 
 
 # The response of `keystone_validate_token`.

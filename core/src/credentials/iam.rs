@@ -11,46 +11,14 @@ use serde_json::{json, Value};
 use super::{AkSk, Auth, CachedToken, CustomerDomain, Password, ProvideCredentials, TokenCache};
 use crate::client::Client;
 use crate::error::{Dispatch, Error, ErrorKind, Result};
-use crate::operation::{Effect, Field, Limits, Location, Method, Operation, Param, Service, Type};
+use crate::generated::operations::{
+    KEYSTONE_CREATE_AGENCY_TOKEN, KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD,
+    KEYSTONE_LIST_AUTH_DOMAINS,
+};
+use crate::operation::Service;
 use crate::secret::Secret;
 use crate::signer::{self, SigningKey};
 use crate::transport::Outgoing;
-
-/// `keystone_create_user_token_by_password` / `keystone_create_agency_token`.
-pub(crate) static CREATE_TOKEN: Operation = Operation {
-    service: Service::Iam,
-    category: "iam",
-    response_headers: &["X-Subject-Token"],
-    params: &[Param {
-        field: Field {
-            name: "nocatalog",
-            ty: Type::String,
-            required: false,
-            enum_values: &[],
-            limits: Limits::NONE,
-            secret: false,
-        },
-        location: Location::Query,
-    }],
-    ..Operation::raw(
-        "keystone_create_token",
-        Method::Post,
-        "/v3/auth/tokens",
-        Effect::Auth,
-    )
-};
-
-/// IAM `GET /v3/auth/domains`: the account the AK belongs to.
-pub(crate) static LIST_AUTH_DOMAINS: Operation = Operation {
-    service: Service::Iam,
-    category: "iam",
-    ..Operation::raw(
-        "keystone_list_auth_domains",
-        Method::Get,
-        "/v3/auth/domains",
-        Effect::Read,
-    )
-};
 
 /// Authentication state of a client: cached provider output, tokens, domain id.
 pub(crate) enum Authorizer {
@@ -280,10 +248,14 @@ async fn password_token(client: &Client, p: &Password) -> Result<CachedToken> {
         "scope": {"domain": {"name": p.domain_name}}}});
     tracing::debug!(user = %p.user, domain = %p.domain_name, "fetching an IAM token by password");
     let resp = client
-        .execute(&CREATE_TOKEN, &body, &Authorizer::Anonymous)
+        .execute(
+            &KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD,
+            &body,
+            &Authorizer::Anonymous,
+        )
         .await
         .map_err(|e| auth_error(e, "getting an IAM token"))?;
-    token_from(resp.json_with_headers(&CREATE_TOKEN)?)
+    token_from(resp.json_with_headers(&KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD)?)
 }
 
 async fn agency_token(
@@ -305,10 +277,10 @@ async fn agency_token(
         "fetching a customer token by assume_role"
     );
     let resp = client
-        .execute(&CREATE_TOKEN, &body, partner)
+        .execute(&KEYSTONE_CREATE_AGENCY_TOKEN, &body, partner)
         .await
         .map_err(|e| auth_error(e, "assume_role"))?;
-    token_from(resp.json_with_headers(&CREATE_TOKEN)?)
+    token_from(resp.json_with_headers(&KEYSTONE_CREATE_AGENCY_TOKEN)?)
 }
 
 type DomainCell = Arc<tokio::sync::OnceCell<Arc<str>>>;
@@ -335,7 +307,7 @@ async fn domain_id_for(client: &Client, key: &Arc<AkSk>) -> Result<Arc<str>> {
                 loaded: OnceLock::from(key.clone()),
             };
             let resp = client
-                .execute(&LIST_AUTH_DOMAINS, &Value::Null, &signer)
+                .execute(&KEYSTONE_LIST_AUTH_DOMAINS, &Value::Null, &signer)
                 .await
                 .map_err(|e| {
                     auth_error(

@@ -53,7 +53,8 @@ pub use self::freeresources::{
 };
 pub use self::iam::{
     CREATE_TEMPORARY_ACCESS_KEY_BY_AGENCY, CREATE_TEMPORARY_ACCESS_KEY_BY_TOKEN,
-    KEYSTONE_CREATE_AGENCY_TOKEN, KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD, KEYSTONE_VALIDATE_TOKEN,
+    KEYSTONE_CREATE_AGENCY_TOKEN, KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD,
+    KEYSTONE_LIST_AUTH_DOMAINS, KEYSTONE_VALIDATE_TOKEN,
 };
 pub use self::indirect_partners::{
     LIST_COUPON_QUOTAS_RECORDS, LIST_INDIRECT_PARTNERS, LIST_ISSUED_COUPON_QUOTAS,
@@ -106,6 +107,7 @@ pub static OPERATIONS: &[&Operation] = &[
     &CREATE_TEMPORARY_ACCESS_KEY_BY_TOKEN,
     &KEYSTONE_CREATE_AGENCY_TOKEN,
     &KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD,
+    &KEYSTONE_LIST_AUTH_DOMAINS,
     &KEYSTONE_VALIDATE_TOKEN,
     &LIST_BUSINESS_DISCOUNT_INFO,
     &LIST_CITIES,
@@ -221,6 +223,8 @@ pub static MODELS: &[Model] = &[
     Model { name: "ApplyEnterpriseRealnameAuthsReq", fields: realname::APPLY_ENTERPRISE_REALNAME_AUTHS_REQ_FIELDS },
     Model { name: "ApplyIndividualRealnameAuthsReq", fields: realname::APPLY_INDIVIDUAL_REALNAME_AUTHS_REQ_FIELDS },
     Model { name: "AssumeroleSessionuser", fields: iam::ASSUMEROLE_SESSIONUSER_FIELDS },
+    Model { name: "AuthDomain", fields: iam::AUTH_DOMAIN_FIELDS },
+    Model { name: "AuthDomainLinks", fields: iam::AUTH_DOMAIN_LINKS_FIELDS },
     Model { name: "AuthScope", fields: iam::AUTH_SCOPE_FIELDS },
     Model { name: "AuthScopeDomain", fields: iam::AUTH_SCOPE_DOMAIN_FIELDS },
     Model { name: "AuthScopeProject", fields: iam::AUTH_SCOPE_PROJECT_FIELDS },
@@ -311,6 +315,7 @@ pub static MODELS: &[Model] = &[
     Model { name: "KeystoneCreateAgencyTokenResponse", fields: iam::KEYSTONE_CREATE_AGENCY_TOKEN_RESPONSE_FIELDS },
     Model { name: "KeystoneCreateUserTokenByPasswordRequestBody", fields: iam::KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD_REQUEST_BODY_FIELDS },
     Model { name: "KeystoneCreateUserTokenByPasswordResponse", fields: iam::KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD_RESPONSE_FIELDS },
+    Model { name: "KeystoneListAuthDomainsResponse", fields: iam::KEYSTONE_LIST_AUTH_DOMAINS_RESPONSE_FIELDS },
     Model { name: "KeystoneValidateTokenResponse", fields: iam::KEYSTONE_VALIDATE_TOKEN_RESPONSE_FIELDS },
     Model { name: "LimitInfoV2", fields: orders::LIMIT_INFO_V2_FIELDS },
     Model { name: "LimitValue", fields: shared::LIMIT_VALUE_FIELDS },

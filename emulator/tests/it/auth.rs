@@ -255,6 +255,6 @@ async fn routing_unknown_and_unmodelled() {
     assert!(hcpartner_emulator::unmodelled_ops().contains(&"list_indirect_partners"));
     assert_eq!(
         hcpartner_emulator::modelled_ops().len() + hcpartner_emulator::unmodelled_ops().len(),
-        97
+        hcpartner::generated::OPERATIONS.len()
     );
 }

@@ -59,6 +59,21 @@ impl Client {
             .await
     }
 
+    /// `GET /v3/auth/domains`. Reads only: retried on transient failures.
+    ///
+    /// Partner or customer credentials (any AK/SK or token: the account it belongs to (the domain id BSS calls need)).
+    ///
+    /// Note: not in huaweicloudsdkbss; huaweicloudsdkiam KeystoneListAuthDomains; the core calls it to look up a missing domain id.
+    ///
+    /// Docs: <https://support.huaweicloud.com/intl/en-us/api-iam/iam_07_0001.html>
+    pub async fn keystone_list_auth_domains(
+        &self,
+        req: KeystoneListAuthDomainsRequest,
+    ) -> Result<KeystoneListAuthDomainsResponse> {
+        self.call_typed(&operations::KEYSTONE_LIST_AUTH_DOMAINS, &req)
+            .await
+    }
+
     /// `GET /v3/auth/tokens`. Reads only: retried on transient failures.
     ///
     /// Partner or customer credentials (any).

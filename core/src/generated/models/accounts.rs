@@ -118,6 +118,7 @@ hc_model! {
     /// Flat: the path, query and header parameters and the JSON body's fields side by side.
     pub struct ReclaimToPartnerAccountRequest {
         req plain customer_id: String = "customer_id",
+        /// At least 0.01.
         req dec amount: Decimal = "amount",
         opt plain indirect_partner_id: String = "indirect_partner_id",
     }

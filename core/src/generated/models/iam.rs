@@ -84,6 +84,22 @@ hc_model! {
 }
 
 hc_model! {
+    /// Request of [`Client::keystone_list_auth_domains`](crate::Client::keystone_list_auth_domains): `GET /v3/auth/domains`.
+    ///
+    /// The operation takes no parameters.
+    pub struct KeystoneListAuthDomainsRequest {
+    }
+}
+
+hc_model! {
+    /// Response of [`Client::keystone_list_auth_domains`](crate::Client::keystone_list_auth_domains).
+    pub struct KeystoneListAuthDomainsResponse {
+        opt plain domains: Vec<AuthDomain> = "domains",
+        opt plain links: AuthDomainLinks = "links",
+    }
+}
+
+hc_model! {
     /// Request of [`Client::keystone_validate_token`](crate::Client::keystone_validate_token): `GET /v3/auth/tokens`.
     ///
     /// Flat: the path, query and header parameters side by side.
@@ -277,6 +293,27 @@ hc_model! {
     /// `AssumeroleSessionuser`, used by [`create_temporary_access_key_by_agency`](crate::Client::create_temporary_access_key_by_agency).
     pub struct AssumeroleSessionuser {
         opt plain name: String = "name",
+    }
+}
+
+hc_model! {
+    /// `AuthDomain`, used by [`keystone_list_auth_domains`](crate::Client::keystone_list_auth_domains).
+    pub struct AuthDomain {
+        opt plain enabled: bool = "enabled",
+        opt plain id: String = "id",
+        opt plain name: String = "name",
+        opt plain links: AuthDomainLinks = "links",
+        opt plain description: String = "description",
+    }
+}
+
+hc_model! {
+    /// `AuthDomainLinks`, used by [`keystone_list_auth_domains`](crate::Client::keystone_list_auth_domains).
+    pub struct AuthDomainLinks {
+        /// Wire name `self`.
+        opt plain self_: String = "self",
+        opt plain previous: String = "previous",
+        opt plain next: String = "next",
     }
 }
 

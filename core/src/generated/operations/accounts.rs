@@ -113,7 +113,7 @@ pub static RECLAIM_TO_PARTNER_ACCOUNT: Operation = Operation {
     audience: Audience::Partner,
     params: &[
         body(field("customer_id", Type::String, true)),
-        body(field("amount", Type::Decimal, true)),
+        body(limited(field("amount", Type::Decimal, true), Limits { min: Some(0.01), scale: Some(2), ..Limits::NONE })),
         body(field("indirect_partner_id", Type::String, false)),
     ],
     body_model: Some("ReclaimToPartnerAccountBalancesReq"),
@@ -151,7 +151,7 @@ pub static UPDATE_CUSTOMER_ACCOUNT_AMOUNT: Operation = Operation {
     audience: Audience::Partner,
     params: &[
         body(field("customer_id", Type::String, true)),
-        body(limited(field("amount", Type::Decimal, true), Limits { min: Some(0.01), ..Limits::NONE })),
+        body(limited(field("amount", Type::Decimal, true), Limits { min: Some(0.01), scale: Some(2), ..Limits::NONE })),
         body(field("indirect_partner_id", Type::String, false)),
     ],
     body_model: Some("AdjustAccountReq"),
@@ -187,7 +187,7 @@ pub(super) const ACCOUNT_CHANGE_RECORD_FIELDS: &[Field] = &[
 #[rustfmt::skip]
 pub(super) const ADJUST_ACCOUNT_REQ_FIELDS: &[Field] = &[
     field("customer_id", Type::String, true),
-    limited(field("amount", Type::Decimal, true), Limits { min: Some(0.01), ..Limits::NONE }),
+    limited(field("amount", Type::Decimal, true), Limits { min: Some(0.01), scale: Some(2), ..Limits::NONE }),
     field("indirect_partner_id", Type::String, false),
 ];
 
@@ -257,7 +257,7 @@ pub(super) const QUERY_CUSTOMERS_BALANCES_REQ_FIELDS: &[Field] = &[
 #[rustfmt::skip]
 pub(super) const RECLAIM_TO_PARTNER_ACCOUNT_BALANCES_REQ_FIELDS: &[Field] = &[
     field("customer_id", Type::String, true),
-    field("amount", Type::Decimal, true),
+    limited(field("amount", Type::Decimal, true), Limits { min: Some(0.01), scale: Some(2), ..Limits::NONE }),
     field("indirect_partner_id", Type::String, false),
 ];
 

@@ -82,6 +82,23 @@ pub static KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD: Operation = Operation {
     response_headers: &["X-Subject-Token"],
 };
 
+/// `GET /v3/auth/domains`
+#[rustfmt::skip]
+pub static KEYSTONE_LIST_AUTH_DOMAINS: Operation = Operation {
+    name: "keystone_list_auth_domains",
+    method: Method::Get,
+    path: "/v3/auth/domains",
+    service: Service::Iam,
+    category: "iam",
+    effect: Effect::Read,
+    audience: Audience::Both,
+    params: &[],
+    body_model: None,
+    response_model: "KeystoneListAuthDomainsResponse",
+    pagination: None,
+    response_headers: &[],
+};
+
 /// `GET /v3/auth/tokens`
 #[rustfmt::skip]
 pub static KEYSTONE_VALIDATE_TOKEN: Operation = Operation {
@@ -221,6 +238,22 @@ pub(super) const ASSUMEROLE_SESSIONUSER_FIELDS: &[Field] = &[
 ];
 
 #[rustfmt::skip]
+pub(super) const AUTH_DOMAIN_FIELDS: &[Field] = &[
+    field("enabled", Type::Bool, false),
+    field("id", Type::String, false),
+    field("name", Type::String, false),
+    field("links", Type::Model("AuthDomainLinks"), false),
+    field("description", Type::String, false),
+];
+
+#[rustfmt::skip]
+pub(super) const AUTH_DOMAIN_LINKS_FIELDS: &[Field] = &[
+    field("self", Type::String, false),
+    field("previous", Type::String, false),
+    field("next", Type::String, false),
+];
+
+#[rustfmt::skip]
 pub(super) const AUTH_SCOPE_FIELDS: &[Field] = &[
     field("domain", Type::Model("AuthScopeDomain"), false),
     field("project", Type::Model("AuthScopeProject"), false),
@@ -301,6 +334,12 @@ pub(super) const KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD_REQUEST_BODY_FIELDS: &[F
 pub(super) const KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD_RESPONSE_FIELDS: &[Field] = &[
     field("token", Type::Model("TokenResult"), true),
     secret(field("X-Subject-Token", Type::String, false)),
+];
+
+#[rustfmt::skip]
+pub(super) const KEYSTONE_LIST_AUTH_DOMAINS_RESPONSE_FIELDS: &[Field] = &[
+    field("domains", Type::List(&Type::Model("AuthDomain")), false),
+    field("links", Type::Model("AuthDomainLinks"), false),
 ];
 
 #[rustfmt::skip]

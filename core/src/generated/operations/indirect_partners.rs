@@ -197,7 +197,7 @@ pub static UPDATE_INDIRECT_PARTNER_ACCOUNT: Operation = Operation {
     audience: Audience::Partner,
     params: &[
         body(field("indirect_partner_id", Type::String, true)),
-        body(limited(field("amount", Type::Decimal, true), Limits { min: Some(0.01), ..Limits::NONE })),
+        body(limited(field("amount", Type::Decimal, true), Limits { min: Some(0.01), scale: Some(2), ..Limits::NONE })),
     ],
     body_model: Some("AdjustToIndirectPartnerReq"),
     response_model: "UpdateIndirectPartnerAccountResponse",
@@ -241,7 +241,7 @@ pub(super) const ADJUST_RECORD_V3_FIELDS: &[Field] = &[
 #[rustfmt::skip]
 pub(super) const ADJUST_TO_INDIRECT_PARTNER_REQ_FIELDS: &[Field] = &[
     field("indirect_partner_id", Type::String, true),
-    limited(field("amount", Type::Decimal, true), Limits { min: Some(0.01), ..Limits::NONE }),
+    limited(field("amount", Type::Decimal, true), Limits { min: Some(0.01), scale: Some(2), ..Limits::NONE }),
 ];
 
 #[rustfmt::skip]
