@@ -125,7 +125,7 @@ async fn main() -> hcpartner::Result<()> {
     println!("\nconfig: {:?}", config.auth); // the secret key prints as ***
     let client = Client::new(config)?;
     let result = client
-        .call_op(&LIST_SUB_CUSTOMERS, &json!({"offset": 0, "limit": 10}))
+        .call_op(&LIST_SUB_CUSTOMERS, json!({"offset": 0, "limit": 10}))
         .await?;
     println!("\nPOST /v2/partners/sub-customers/query -> {result}");
     assert_eq!(result["signature_valid"], true);

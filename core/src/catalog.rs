@@ -109,6 +109,15 @@ pub fn is_signature_rejected(status: u16, code: Option<&str>) -> bool {
     status == 401 && matches!(code, Some("APIGW.0301" | "APIGW.0303"))
 }
 
+/// Whether the catalog says a request answered with `code` may still have taken effect
+/// ("outcome unknown", "outcome pending", "reconcile").
+pub fn may_have_applied(code: &str, status: u16) -> bool {
+    lookup(code, status).is_some_and(|e| {
+        let a = e.advice;
+        a.contains("outcome") || a.contains("reconcile")
+    })
+}
+
 /// Codes that mean "this account lives on the other site" (China vs international).
 pub fn is_wrong_site(code: Option<&str>) -> bool {
     matches!(code, Some("CBC.0150" | "CBC.0156"))

@@ -1,6 +1,7 @@
 //! The client: one per configuration, cheap to clone, safe to share across tasks and threads.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -9,19 +10,47 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::credentials::{Auth, Authorizer, CustomerDomain};
 use crate::error::{Dispatch, Error, ErrorKind, Result};
-use crate::generated::{find_model, find_operation};
+use crate::generated::find_operation;
 use crate::operation::Operation;
+use crate::pipeline::{Meta, Progress, Reply};
 use crate::transport::Transport;
 use crate::validate::validate;
 
 /// Looks an operation up by name, with an error that says what exists.
 pub(crate) fn operation_named(name: &str) -> Result<&'static Operation> {
     find_operation(name).ok_or_else(|| {
+        let near = crate::generated::OPERATIONS
+            .iter()
+            .map(|o| (strsim(name, o.name), o.name))
+            .min()
+            .filter(|(d, _)| *d <= 3)
+            .map(|(_, n)| format!("; did you mean {n:?}?"))
+            .unwrap_or_default();
         Error::invalid_argument(
             "operation",
-            format!("unknown operation {name:?}; see hcpartner::generated::OPERATIONS"),
+            format!(
+                "unknown operation {:?}{near} (hcpartner knows {} operations: see OPERATIONS)",
+                crate::error::quote(name),
+                crate::generated::OPERATIONS.len()
+            ),
         )
     })
+}
+
+/// Edit distance, for "did you mean" (names are short).
+fn strsim(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// Optional fields a typed request leaves unset serialize as `null`; the wire omits them.
@@ -30,33 +59,6 @@ fn drop_nulls(v: Value) -> Value {
         Value::Object(m) => Value::Object(m.into_iter().filter(|(_, v)| !v.is_null()).collect()),
         other => other,
     }
-}
-
-/// Some operations answer HTTP 200 with an error code in the body (CBC.5001 "caller is not a
-/// partner", …). Unless the response model itself has `error_code` (check_user_identity does),
-/// such a body is an error.
-fn error_in_success(op: &Operation, v: &Value, resp: &Response) -> Option<Error> {
-    let code = v.get("error_code")?.as_str()?;
-    if code.is_empty() || code == "CBC.0000" {
-        return None;
-    }
-    if find_model(op.response_model)
-        .is_some_and(|m| m.fields.iter().any(|f| f.name == "error_code"))
-    {
-        return None;
-    }
-    let msg = v
-        .get("error_msg")
-        .and_then(Value::as_str)
-        .unwrap_or("error reported in a successful response")
-        .to_owned();
-    Some(Error::from_response(
-        resp.status,
-        Some(code.to_owned()),
-        msg,
-        resp.request_id.clone(),
-        None,
-    ))
 }
 
 /// A Partner Center client. Construction never touches the network.
@@ -70,47 +72,6 @@ pub(crate) struct Inner {
     pub config: Config,
     pub transport: Arc<Transport>,
     pub auth: Arc<Authorizer>,
-}
-
-/// A successful raw response.
-#[derive(Debug, Clone)]
-pub struct Response {
-    pub status: u16,
-    pub request_id: Option<String>,
-    pub headers: reqwest::header::HeaderMap,
-    pub body: bytes::Bytes,
-}
-
-impl Response {
-    /// The body as JSON; an empty body reads as `{}`.
-    pub fn json(&self) -> Result<Value> {
-        if self.body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Value::Object(Default::default()));
-        }
-        serde_json::from_slice(&self.body).map_err(|e| {
-            Error::new(
-                ErrorKind::Decode,
-                Dispatch::Responded,
-                format!("the response is not valid JSON: {e}"),
-            )
-            .with_status(self.status)
-            .with_request_id(self.request_id.clone())
-            .with_body_excerpt(&self.body)
-        })
-    }
-
-    /// The body as JSON with the operation's declared response headers added under their names.
-    pub fn json_with_headers(&self, op: &Operation) -> Result<Value> {
-        let mut v = self.json()?;
-        if let Value::Object(map) = &mut v {
-            for name in op.response_headers {
-                if let Some(h) = self.headers.get(*name).and_then(|h| h.to_str().ok()) {
-                    map.insert((*name).to_owned(), Value::String(h.to_owned()));
-                }
-            }
-        }
-        Ok(v)
-    }
 }
 
 impl Client {
@@ -141,12 +102,11 @@ impl Client {
             .clone()
             .assume_role(agency_name.clone(), customer.clone());
         // The partner's authorizer is shared, not rebuilt: its cached token serves both clients.
-        let auth = Arc::new(Authorizer::AssumeRole {
-            partner: self.inner.auth.clone(),
+        let auth = Arc::new(Authorizer::assume_role(
+            self.inner.auth.clone(),
             agency_name,
             customer,
-            cache: Default::default(),
-        });
+        ));
         Client {
             inner: Arc::new(Inner {
                 config,
@@ -175,34 +135,39 @@ impl Client {
         self.inner.transport.clock_offset()
     }
 
-    /// Sends `op` with flat `params` and returns the raw response. No schema validation: the
-    /// generated operations and [`Client::call`] validate first.
-    pub async fn send(&self, op: &Operation, params: &Value) -> Result<Response> {
-        self.execute(op, params, &self.inner.auth).await
+    /// Runs `op` (already validated) under the call's deadline.
+    pub(crate) async fn run(
+        &self,
+        op: &Operation,
+        params: Value,
+        progress: Option<&Progress>,
+    ) -> Result<Reply> {
+        let deadline = Instant::now() + self.inner.config.total_timeout;
+        self.execute(op, params, &self.inner.auth, deadline, progress)
+            .await
     }
 
     /// Sends `op` without schema validation and returns its JSON result (declared response
     /// headers included). For operations outside the generated table; prefer [`Client::call`].
-    pub async fn call_op(&self, op: &Operation, params: &Value) -> Result<Value> {
-        let resp = self.send(op, params).await?;
-        let value = resp
-            .json_with_headers(op)
-            .map_err(|e| e.with_operation(op.name))?;
-        match error_in_success(op, &value, &resp) {
-            Some(e) => Err(e.with_operation(op.name)),
-            None => Ok(value),
-        }
+    pub async fn call_op(&self, op: &Operation, params: Value) -> Result<Value> {
+        Ok(self.run(op, params, None).await?.value)
     }
 
     /// Calls an operation by its official name (`list_sub_customers`, or camelCase
     /// `listSubCustomers`) with flat params: path, query and header parameters and the body's
     /// fields side by side. Validated against the API description first: bad input fails with
     /// `InvalidArgument` naming the field, and nothing is sent. This is the entry the Python,
-    /// Node and C faces use.
+    /// Node and C faces use (through [`crate::facade`]).
     pub async fn call(&self, operation: &str, params: Value) -> Result<Value> {
+        Ok(self.call_with_meta(operation, params).await?.0)
+    }
+
+    /// [`Client::call`], with the request id, status, attempts and time of the answer.
+    pub async fn call_with_meta(&self, operation: &str, params: Value) -> Result<(Value, Meta)> {
         let op = operation_named(operation)?;
         validate(op, &params)?;
-        self.call_op(op, &params).await
+        let reply = self.run(op, params, None).await?;
+        Ok((reply.value, reply.meta))
     }
 
     /// The typed path: `req` is serialized to flat params, validated and sent exactly as
@@ -218,14 +183,23 @@ impl Client {
         })?;
         let params = drop_nulls(params);
         validate(op, &params)?;
-        let value = self.call_op(op, &params).await?;
-        serde_json::from_value(value).map_err(|e| {
-            Error::new(
+        let reply = self.run(op, params, None).await?;
+        serde_json::from_value(reply.value).map_err(|e| {
+            let mut err = Error::new(
                 ErrorKind::Decode,
                 Dispatch::Responded,
                 format!("the response does not match {}: {e}", op.response_model),
             )
             .with_operation(op.name)
+            .with_status(reply.meta.status)
+            .with_request_id(reply.meta.request_id.clone());
+            if !op.effect.is_idempotent() {
+                err = err.with_hint(format!(
+                    "the server accepted and applied {}; only its answer is unreadable. Do not send it again",
+                    op.name
+                ));
+            }
+            err
         })
     }
 }

@@ -10,6 +10,7 @@ use std::time::Duration;
 use crate::credentials::{Auth, Chain};
 use crate::error::{Error, Result};
 use crate::retry::RetryConfig;
+use crate::secret::Secret;
 
 /// The Huawei Cloud site a partner account lives on. An account exists on one site only; calling
 /// the other site fails with CBC.0150/CBC.0156.
@@ -91,8 +92,9 @@ impl std::str::FromStr for Language {
     }
 }
 
-/// Everything a [`crate::Client`] needs. Cheap to clone.
-#[derive(Debug, Clone)]
+/// Everything a [`crate::Client`] needs. Cheap to clone. `Debug` shows no secret (credentials
+/// redacted, a proxy URL without its user info).
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Config {
     pub site: Site,
@@ -106,7 +108,8 @@ pub struct Config {
     pub attempt_timeout: Duration,
     /// Longest time for a whole call including retries.
     pub total_timeout: Duration,
-    pub proxy: Option<String>,
+    /// A proxy URL may carry a password: kept as a secret.
+    pub proxy: Option<Secret>,
     pub language: Option<Language>,
     pub user_agent: String,
     /// TLS certificate verification is on unless this is set (never do it against the real service).
@@ -128,8 +131,50 @@ impl Config {
     }
 }
 
+/// `scheme://host…` of a URL with any `user:password@` replaced by `***@`.
+pub(crate) fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "***".to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("site", &self.site)
+            .field("bss_endpoint", &self.bss_endpoint)
+            .field("iam_endpoint", &self.iam_endpoint)
+            .field("auth", &self.auth)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field(
+                "proxy",
+                &self.proxy.as_ref().map(|p| redact_url(p.expose())),
+            )
+            .field("language", &self.language)
+            .field("user_agent", &self.user_agent)
+            .field(
+                "danger_accept_invalid_certs",
+                &self.danger_accept_invalid_certs,
+            )
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
+            .field("rate_limits", &self.rate_limits)
+            .field("token_refresh_margin", &self.token_refresh_margin)
+            .field("clock_skew_correction", &self.clock_skew_correction)
+            .finish()
+    }
+}
+
 /// Builder for [`Config`].
-#[derive(Debug, Default, Clone)]
+#[derive(Default, Clone)]
 pub struct ConfigBuilder {
     site: Option<Site>,
     endpoint: Option<String>,
@@ -148,6 +193,16 @@ pub struct ConfigBuilder {
     rate_limits: HashMap<String, f64>,
     token_refresh_margin: Option<Duration>,
     clock_skew_correction: Option<bool>,
+}
+
+impl std::fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Holds credentials and a proxy URL that may carry a password.
+        f.debug_struct("ConfigBuilder")
+            .field("site", &self.site)
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
 }
 
 macro_rules! setters {
@@ -222,13 +277,17 @@ impl ConfigBuilder {
         for (name, v) in self
             .rate_limit
             .iter()
-            .map(|v| ("rate_limit", v))
-            .chain(self.rate_limits.iter().map(|(k, v)| (k.as_str(), v)))
+            .map(|v| ("rate_limit".to_owned(), v))
+            .chain(
+                self.rate_limits
+                    .iter()
+                    .map(|(k, v)| (format!("rate_limits.{k}"), v)),
+            )
         {
-            if !(v.is_finite() && *v > 0.0) {
+            if crate::transport::quota(*v).is_none() {
                 return Err(Error::config(
-                    format!("rate_limit[{name}]"),
-                    "must be a positive number of requests per second",
+                    name,
+                    "must be a positive number of requests per second, at least one a day",
                 ));
             }
         }
@@ -243,11 +302,18 @@ impl ConfigBuilder {
         };
         let mut user_agent = crate::USER_AGENT.to_owned();
         if let Some(s) = self.user_agent_suffix.filter(|s| !s.is_empty()) {
+            if s.chars().any(|c| c.is_control()) {
+                return Err(Error::config(
+                    "user_agent",
+                    "must not contain control characters (CR, LF, …)",
+                ));
+            }
             user_agent.push(' ');
             user_agent.push_str(&s);
         }
-        if let Some(p) = &self.proxy {
-            if reqwest::Proxy::all(p.as_str()).is_err() {
+        let proxy = self.proxy.map(Secret::new);
+        if let Some(p) = &proxy {
+            if reqwest::Proxy::all(p.expose()).is_err() {
                 return Err(Error::config("proxy", "is not a valid proxy URL"));
             }
         }
@@ -274,7 +340,7 @@ impl ConfigBuilder {
                 self.total_timeout,
                 Duration::from_secs(300),
             )?,
-            proxy: self.proxy,
+            proxy,
             language: self.language,
             user_agent,
             danger_accept_invalid_certs: self.danger_accept_invalid_certs,
@@ -297,13 +363,29 @@ fn normalize_endpoint(field: &str, url: &str) -> Result<String> {
         .ok_or_else(|| {
             Error::config(
                 field,
-                format!("{u:?} must start with https:// (or http:// for a local emulator)"),
+                format!(
+                    "{:?} must start with https:// (or http:// for a local emulator)",
+                    crate::error::quote(u)
+                ),
             )
         })?;
+    if rest
+        .split('/')
+        .next()
+        .is_some_and(|authority| authority.contains('@'))
+    {
+        return Err(Error::config(
+            field,
+            "must not carry user info (user:password@): credentials go in `credentials`",
+        ));
+    }
     if rest.is_empty() || rest.contains(['?', '#']) {
         return Err(Error::config(
             field,
-            format!("{u:?} must be a base URL such as https://bss.myhuaweicloud.com"),
+            format!(
+                "{:?} must be a base URL such as https://bss.myhuaweicloud.com",
+                crate::error::quote(u)
+            ),
         ));
     }
     Ok(u.to_owned())
@@ -347,7 +429,24 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.field(), Some("endpoint"));
         let e = Config::builder().rate_limit(0.0).build().unwrap_err();
-        assert_eq!(e.field(), Some("rate_limit[rate_limit]"));
+        assert_eq!(e.field(), Some("rate_limit"));
+        let e = Config::builder().rate_limit(1e-20).build().unwrap_err();
+        assert_eq!(e.field(), Some("rate_limit"));
+        let e = Config::builder()
+            .rate_limit_for("list_sub_customers", f64::NAN)
+            .build()
+            .unwrap_err();
+        assert_eq!(e.field(), Some("rate_limits.list_sub_customers"));
+        let e = Config::builder()
+            .endpoint("http://user:pw@127.0.0.1:1")
+            .build()
+            .unwrap_err();
+        assert_eq!(e.field(), Some("endpoint"));
+        let e = Config::builder()
+            .user_agent_suffix("a\r\nX-Evil: 1")
+            .build()
+            .unwrap_err();
+        assert_eq!(e.field(), Some("user_agent"));
         let e = Config::builder()
             .connect_timeout(Duration::ZERO)
             .build()

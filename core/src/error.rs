@@ -25,11 +25,27 @@ pub enum ErrorKind {
     /// A call that moves money, coupons, orders or resources failed after it may have reached the
     /// server: it may or may not have been applied. Reconcile before trying again.
     OutcomeUnknown,
-    /// A response arrived but could not be read.
+    /// A response arrived but could not be read. With a 2xx status the server did what was
+    /// asked: a state change was applied and must not be sent again.
     Decode,
+    /// A bug in hcpartner (a caught panic). Nothing about the call is known beyond `dispatch`.
+    Internal,
 }
 
 impl ErrorKind {
+    /// Every kind, in code order.
+    pub const ALL: [ErrorKind; 9] = [
+        ErrorKind::InvalidArgument,
+        ErrorKind::Auth,
+        ErrorKind::Api,
+        ErrorKind::Throttled,
+        ErrorKind::Decode,
+        ErrorKind::Timeout,
+        ErrorKind::Connect,
+        ErrorKind::OutcomeUnknown,
+        ErrorKind::Internal,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::InvalidArgument => "InvalidArgument",
@@ -40,7 +56,31 @@ impl ErrorKind {
             ErrorKind::Connect => "Connect",
             ErrorKind::OutcomeUnknown => "OutcomeUnknown",
             ErrorKind::Decode => "Decode",
+            ErrorKind::Internal => "Internal",
         }
+    }
+
+    /// The stable number of this kind, the same in every face (Python `code`, Node `err.code`,
+    /// C `hcp_result`). Grouped by hundreds: 1xx input, 2xx credentials, 3xx service answers,
+    /// 4xx transport, 5xx money outcome, 9xx hcpartner itself. A number is never reused;
+    /// `0` is success in C and never an error.
+    pub const fn code(self) -> u32 {
+        match self {
+            ErrorKind::InvalidArgument => 100,
+            ErrorKind::Auth => 200,
+            ErrorKind::Api => 300,
+            ErrorKind::Throttled => 301,
+            ErrorKind::Decode => 302,
+            ErrorKind::Timeout => 400,
+            ErrorKind::Connect => 401,
+            ErrorKind::OutcomeUnknown => 500,
+            ErrorKind::Internal => 900,
+        }
+    }
+
+    /// The kind with this stable number.
+    pub fn from_code(code: u32) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.code() == code)
     }
 }
 
@@ -67,6 +107,11 @@ impl Dispatch {
 
 /// Longest body excerpt kept on a decode or gateway error.
 pub(crate) const BODY_EXCERPT_MAX: usize = 512;
+/// Longest message kept from a server or quoted from an input (a 10 MB value echoed back by the
+/// service must not flood logs): characters.
+pub(crate) const MESSAGE_MAX: usize = 1024;
+/// Longest input value quoted in a validation message: characters.
+pub(crate) const QUOTE_MAX: usize = 64;
 
 /// The error of every hcpartner call.
 ///
@@ -99,7 +144,7 @@ impl Error {
             inner: Box::new(Inner {
                 kind,
                 dispatch,
-                message: message.into(),
+                message: bounded(message.into(), MESSAGE_MAX),
                 code: None,
                 status: None,
                 request_id: None,
@@ -125,6 +170,22 @@ impl Error {
     /// Bad configuration; `source` says where the value came from (argument, env var, profile file).
     pub fn config(field: impl Into<String>, message: impl Into<String>) -> Error {
         Error::invalid_argument(field, message)
+    }
+
+    /// A bug in hcpartner caught at a boundary (a panic): never a hang, never an abort.
+    pub fn internal(message: impl Into<String>, dispatch: Dispatch) -> Error {
+        let mut e = Error::new(ErrorKind::Internal, dispatch, message);
+        e.inner.hint = Some(
+            "this is a bug in hcpartner; please report it with the message and the hcpartner version"
+                .to_owned(),
+        );
+        if dispatch != Dispatch::NotSent {
+            e.inner.hint = Some(format!(
+                "{}; the request may have been sent: check its effect before trying again",
+                e.inner.hint.take().unwrap_or_default()
+            ));
+        }
+        e
     }
 
     /// An error response from the service, classified through the code catalog.
@@ -197,18 +258,36 @@ impl Error {
         self
     }
 
-    /// Turns a failure of a money-moving call that may have reached the server into `OutcomeUnknown`,
-    /// keeping status, code and request id so the caller can reconcile.
-    pub(crate) fn into_outcome_unknown(mut self) -> Error {
-        let was = self.inner.kind;
+    /// Turns a failure of a state change that may have reached the server into `OutcomeUnknown`,
+    /// keeping status, code and request id so the caller can reconcile (`how`: where to look).
+    pub(crate) fn into_outcome_unknown(mut self, how: &str) -> Error {
+        let was = match (self.inner.kind, self.inner.dispatch) {
+            (ErrorKind::Timeout, _) => "no answer came in time",
+            (_, Dispatch::MaybeSent) => "the connection broke after the request was sent",
+            (_, _) => "the service answered with an error that does not rule it out",
+        };
         self.inner.kind = ErrorKind::OutcomeUnknown;
         self.inner.retryable = false;
         self.inner.hint = Some(format!(
-            "the request may have been applied ({} after it was sent); check the result (list or query the \
-             affected records) before trying again",
-            was.as_str()
+            "the request may have been applied ({was}); check with {how} before trying again"
         ));
         self
+    }
+
+    /// The same failure after the caller stopped waiting (cancel, timeout, Ctrl-C) while a state
+    /// change may have been on the wire; it runs to its end in the background.
+    pub fn abandoned(op: &'static str, category: &str, what: &str) -> Error {
+        let mut e = Error::new(
+            ErrorKind::OutcomeUnknown,
+            Dispatch::MaybeSent,
+            format!("{what} while {op} may have been on the wire; it runs to its end in the background and its outcome is logged (WARN, target hcpartner)"),
+        )
+        .with_operation(op);
+        e.inner.hint = Some(format!(
+            "the request may have been applied; check with {} before trying again",
+            crate::retry::reconcile_with(category)
+        ));
+        e
     }
 
     pub fn kind(&self) -> ErrorKind {
@@ -262,6 +341,26 @@ impl Error {
     pub fn attempts(&self) -> u32 {
         self.inner.attempts
     }
+}
+
+/// `text` cut to `max` characters, marked with `…` when cut.
+pub(crate) fn bounded(text: String, max: usize) -> String {
+    if text.len() <= max {
+        return text;
+    }
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => {
+            let mut out = text[..cut].to_owned();
+            out.push('…');
+            out
+        }
+        None => text,
+    }
+}
+
+/// A short quote of an input value for a message: at most [`QUOTE_MAX`] characters.
+pub(crate) fn quote(text: &str) -> String {
+    bounded(text.to_owned(), QUOTE_MAX)
 }
 
 /// A bounded, lossy UTF-8 excerpt of a body, cut on a character boundary.

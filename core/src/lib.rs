@@ -21,25 +21,28 @@ pub mod client;
 pub mod config;
 pub mod credentials;
 pub mod error;
-mod exec;
+pub mod facade;
 #[macro_use]
 mod model_macros;
 pub mod generated;
+pub mod money;
 pub mod operation;
 pub mod paginate;
+mod pipeline;
 mod request;
+mod response;
 pub mod retry;
 pub mod runtime;
 pub mod secret;
 pub mod signer;
 mod transport;
 pub mod validate;
-mod wire;
 
-pub use client::{Client, Response};
+pub use client::Client;
 pub use config::{Config, ConfigBuilder, Language, Site};
 pub use error::{Dispatch, Error, ErrorKind, Result};
 pub use operation::{Effect, Method, Operation};
+pub use pipeline::{Meta, Progress};
 pub use secret::Secret;
 
 /// The user agent sent on every request.

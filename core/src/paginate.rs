@@ -24,8 +24,14 @@ struct State {
     marker: Option<String>,
     limit: u64,
     /// Fingerprint of the previous page, to refuse a server that repeats itself.
-    previous: Option<String>,
+    previous: Option<(usize, String, String)>,
     done: bool,
+}
+
+/// A page's identity without serializing it whole: its length and first and last items.
+fn fingerprint(items: &[Value]) -> (usize, String, String) {
+    let text = |v: Option<&Value>| v.map(Value::to_string).unwrap_or_default();
+    (items.len(), text(items.first()), text(items.last()))
 }
 
 fn lookup<'v>(v: &'v Value, dotted: &str) -> Option<&'v Value> {
@@ -48,7 +54,7 @@ impl State {
                 params.insert(self.pg.offset_param.to_owned(), Value::from(self.offset));
             }
         }
-        let page = match self.client.call_op(self.op, &Value::Object(params)).await {
+        let page = match self.client.call_op(self.op, Value::Object(params)).await {
             Ok(p) => p,
             Err(e) => {
                 self.done = true;
@@ -59,7 +65,10 @@ impl State {
             .get(self.pg.items_field)
             .and_then(Value::as_array)
             .map_or(0, Vec::len) as u64;
-        let fingerprint = page.get(self.pg.items_field).map(Value::to_string);
+        let fingerprint = page
+            .get(self.pg.items_field)
+            .and_then(Value::as_array)
+            .map(|a| fingerprint(a));
         if items > 0 && fingerprint == self.previous {
             self.done = true;
             let e = Error::new(
@@ -125,15 +134,20 @@ impl Client {
                     .with_operation(op.name)
             })?,
         };
-        let offset = match params.remove(pg.offset_param) {
-            Some(Value::Number(n)) => n.as_u64().unwrap_or(0),
-            _ => 0,
+        // The caller's start: an offset, or a marker for marker paging. A wrong type is left in
+        // the probe below so validation names it.
+        let start = params.remove(pg.offset_param).filter(|v| !v.is_null());
+        let (offset, marker) = match (&start, pg.next_marker_field) {
+            (None, _) => (0, None),
+            (Some(Value::String(m)), Some(_)) => (0, Some(m.clone())),
+            (Some(v), None) => (v.as_u64().unwrap_or(0), None),
+            (Some(_), Some(_)) => (0, None),
         };
         // Validate once, with the paging fields as they will be sent.
         let mut probe = params.clone();
         probe.insert(pg.limit_param.to_owned(), Value::from(limit));
-        if pg.next_marker_field.is_none() {
-            probe.insert(pg.offset_param.to_owned(), Value::from(offset));
+        if let Some(v) = start {
+            probe.insert(pg.offset_param.to_owned(), v);
         }
         validate(op, &Value::Object(probe))?;
         let state = State {
@@ -142,7 +156,7 @@ impl Client {
             pg,
             params,
             offset,
-            marker: None,
+            marker,
             limit,
             previous: None,
             done: false,

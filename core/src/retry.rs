@@ -7,8 +7,10 @@ use std::time::Duration;
 
 use rand::Rng;
 
+use crate::catalog;
+use crate::config::Config;
 use crate::error::{Dispatch, Error, ErrorKind, Result};
-use crate::operation::Effect;
+use crate::operation::{Effect, Operation};
 
 /// Backoff settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -99,6 +101,60 @@ pub fn may_retry(effect: Effect, error: &Error) -> bool {
     }
 }
 
+/// Whether a failed request may have been applied by the server anyway.
+pub fn may_have_applied(error: &Error) -> bool {
+    match error.dispatch() {
+        Dispatch::NotSent => false,
+        Dispatch::MaybeSent => true,
+        // A 2xx that could not be read was applied for certain: it is reported as such (Decode).
+        Dispatch::Responded => {
+            error.status().is_some_and(|s| s >= 500)
+                || error
+                    .code()
+                    .is_some_and(|c| catalog::may_have_applied(c, error.status().unwrap_or(0)))
+        }
+    }
+}
+
+/// Where to look before acting again after an unknown outcome of an operation of `category`.
+pub(crate) fn reconcile_with(category: &str) -> &'static str {
+    match category {
+        "accounts" => "list_partner_account_change_records or list_customers_balances_detail",
+        "coupons" => "list_issued_partner_coupons or list_partner_coupons_record",
+        "customers" => "list_sub_customers",
+        "orders" => "list_customer_orders or show_customer_order_details",
+        "resources" => "list_pay_per_use_customer_resources",
+        "indirect-partners" => "list_partner_adjust_records or list_issued_coupon_quotas",
+        "enterprise" => "show_multi_account_transfer_amount or list_enterprise_sub_customers",
+        "realname" => "show_real_name_auth_status",
+        _ => "the matching list or show operation",
+    }
+}
+
+/// The final shape of a failure: `OutcomeUnknown` for a state change that may have been
+/// applied, and the other-site hint for the most common misconfiguration.
+pub(crate) fn finish(op: &Operation, err: Error, config: &Config) -> Error {
+    if !op.effect.is_idempotent() && may_have_applied(&err) {
+        let how = reconcile_with(op.category);
+        return err.into_outcome_unknown(how);
+    }
+    if catalog::is_wrong_site(err.code()) {
+        let site = config.site;
+        let other = site.other();
+        let meaning = catalog::lookup(err.code().unwrap_or(""), err.status().unwrap_or(0))
+            .map_or("access denied", |e| e.meaning);
+        return err.with_hint(format!(
+            "{meaning}. This client calls the {} site ({}); if the account is registered on the {} site, configure site \"{}\" ({})",
+            site.as_str(),
+            config.bss_endpoint,
+            other.as_str(),
+            other.as_str(),
+            other.bss_endpoint()
+        ));
+    }
+    err
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +201,30 @@ mod tests {
             Effect::Read,
             &err(ErrorKind::InvalidArgument, Dispatch::NotSent, false)
         ));
+    }
+
+    #[test]
+    fn what_may_have_been_applied() {
+        let answered = |status: u16, code: Option<&str>| {
+            Error::from_response(status, code.map(str::to_owned), "m".into(), None, None)
+        };
+        assert!(!may_have_applied(&err(
+            ErrorKind::Connect,
+            Dispatch::NotSent,
+            true
+        )));
+        assert!(may_have_applied(&err(
+            ErrorKind::Timeout,
+            Dispatch::MaybeSent,
+            false
+        )));
+        assert!(may_have_applied(&answered(500, None)));
+        assert!(may_have_applied(&answered(502, Some("APIGW.0201"))));
+        assert!(!may_have_applied(&answered(400, Some("CBC.0100"))));
+        assert!(!may_have_applied(&answered(429, Some("APIGW.0308"))));
+        // Codes the catalog marks as "reconcile": the request may have taken effect.
+        assert!(may_have_applied(&answered(500, Some("CBC.99000050"))));
+        assert!(may_have_applied(&answered(400, Some("CBC.99000088"))));
     }
 
     #[test]

@@ -22,32 +22,45 @@ fn worker_threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 8))
 }
 
-fn build() -> Runtime {
+fn build() -> std::io::Result<Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(worker_threads())
         .thread_name("hcpartner")
         .enable_all()
         .build()
-        .expect("the OS refused to create the hcpartner runtime threads")
 }
 
-/// A handle to the shared runtime, creating it (again, after a fork) when needed.
-pub fn handle() -> Handle {
+/// A handle to the shared runtime, creating it (again, after a fork) when needed. Fails when
+/// the OS refuses the threads (container limits).
+pub fn try_handle() -> crate::Result<Handle> {
     let pid = std::process::id();
     let mut slot = SLOT.lock().unwrap_or_else(|p| p.into_inner());
     match slot.as_ref() {
-        Some(Slot::Owned { pid: p, runtime }) if *p == pid => return runtime.handle().clone(),
-        Some(Slot::Injected { pid: p, handle }) if *p == pid => return handle.clone(),
+        Some(Slot::Owned { pid: p, runtime }) if *p == pid => return Ok(runtime.handle().clone()),
+        Some(Slot::Injected { pid: p, handle }) if *p == pid => return Ok(handle.clone()),
         _ => {}
     }
+    let runtime = build().map_err(|e| {
+        crate::Error::internal(
+            format!("the OS refused to start the hcpartner runtime threads: {e}"),
+            crate::Dispatch::NotSent,
+        )
+    })?;
     if let Some(Slot::Owned { runtime, .. }) = slot.take() {
         // Inherited across fork: its threads are gone. Leak it rather than hang in Drop.
         std::mem::forget(runtime);
     }
-    let runtime = build();
     let handle = runtime.handle().clone();
     *slot = Some(Slot::Owned { pid, runtime });
-    handle
+    Ok(handle)
+}
+
+/// [`try_handle`] for callers that cannot go on without a runtime.
+///
+/// # Panics
+/// When the OS refuses to start the runtime's threads.
+pub fn handle() -> Handle {
+    try_handle().unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Makes the faces run on a runtime the embedding application already has. Call it before the

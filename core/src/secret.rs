@@ -35,6 +35,13 @@ impl From<&str> for Secret {
     }
 }
 
+/// Options from any face (a Python kwarg, a JS object, C JSON) carry secrets as plain strings.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
+        String::deserialize(d).map(Secret::new)
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("***")

@@ -13,13 +13,63 @@ use crate::config::Config;
 use crate::error::{Dispatch, Error, ErrorKind, Result};
 use crate::operation::Method;
 
-/// A request ready to authorize and send.
-#[derive(Debug, Clone)]
+/// A request ready to authorize and send. Its `Debug` shows no header value and no body (a
+/// token request's body holds the IAM password); the body is wiped when dropped.
+#[derive(Clone)]
 pub(crate) struct Outgoing {
     pub method: Method,
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outgoing")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl Drop for Outgoing {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.body);
+    }
+}
+
+/// Headers whose values are credentials: marked sensitive so no HTTP-layer log prints them.
+fn is_credential_header(name: &str) -> bool {
+    [
+        "Authorization",
+        "X-Auth-Token",
+        "X-Security-Token",
+        "X-Subject-Token",
+    ]
+    .iter()
+    .any(|h| h.eq_ignore_ascii_case(name))
+}
+
+/// The governor quota for `per_second` requests per second, if it is one (B2: 1e-20/s once
+/// overflowed `Duration` and panicked on the first call).
+pub(crate) fn quota(per_second: f64) -> Option<Quota> {
+    if !(per_second.is_finite() && per_second > 0.0) {
+        return None;
+    }
+    let period = Duration::try_from_secs_f64(1.0 / per_second).ok()?;
+    if period > Duration::from_secs(24 * 3600) {
+        return None;
+    }
+    Quota::with_period(period.max(Duration::from_nanos(1)))
 }
 
 /// What came back.
@@ -53,8 +103,20 @@ impl Incoming {
     }
 }
 
+/// What the transport needs of a [`Config`] (not its credentials).
+#[derive(Debug, Clone)]
+struct Settings {
+    user_agent: String,
+    connect_timeout: Duration,
+    read_timeout: Duration,
+    proxy: Option<crate::secret::Secret>,
+    danger_accept_invalid_certs: bool,
+    rate_limit: Option<f64>,
+    rate_limits: Arc<HashMap<String, f64>>,
+}
+
 pub(crate) struct Transport {
-    config: Config,
+    config: Settings,
     /// (pid, client): a forked child must not reuse the parent's pooled sockets.
     http: Mutex<Option<(u32, reqwest::Client)>>,
     /// Server time minus local time, in seconds, learned from a rejected signature.
@@ -79,7 +141,15 @@ impl Transport {
             );
         }
         let t = Transport {
-            config: config.clone(),
+            config: Settings {
+                user_agent: config.user_agent.clone(),
+                connect_timeout: config.connect_timeout,
+                read_timeout: config.read_timeout,
+                proxy: config.proxy.clone(),
+                danger_accept_invalid_certs: config.danger_accept_invalid_certs,
+                rate_limit: config.rate_limit,
+                rate_limits: config.rate_limits.clone(),
+            },
             http: Mutex::new(None),
             clock_offset: AtomicI64::new(0),
             limiters: Mutex::new(HashMap::new()),
@@ -99,7 +169,7 @@ impl Transport {
             .tcp_nodelay(true)
             .redirect(reqwest::redirect::Policy::none());
         if let Some(p) = &c.proxy {
-            let proxy = reqwest::Proxy::all(p.as_str())
+            let proxy = reqwest::Proxy::all(p.expose())
                 .map_err(|e| Error::config("proxy", "is not a valid proxy URL").with_source(e))?;
             b = b.proxy(proxy);
         } else {
@@ -109,7 +179,11 @@ impl Transport {
             b = b.danger_accept_invalid_certs(true);
         }
         b.build().map_err(|e| {
-            Error::config("http_client", "could not build the HTTP client").with_source(e)
+            Error::config(
+                "http_client",
+                "could not build the HTTP client (TLS or proxy setup)",
+            )
+            .with_source(e)
         })
     }
 
@@ -152,26 +226,35 @@ impl Transport {
     }
 
     /// Waits for the client-side rate limit of `op`, if one is configured.
-    pub async fn throttle(&self, op: &str) {
+    pub async fn throttle(&self, op: &str) -> Result<()> {
         let per_second = self
             .config
             .rate_limits
             .get(op)
             .copied()
             .or(self.config.rate_limit);
-        let Some(per_second) = per_second else { return };
+        let Some(per_second) = per_second else {
+            return Ok(());
+        };
         let limiter = {
             let mut map = self.limiters.lock().unwrap_or_else(|p| p.into_inner());
-            map.entry(op.to_owned())
-                .or_insert_with(|| {
-                    let period =
-                        Duration::from_secs_f64(1.0 / per_second).max(Duration::from_nanos(1));
-                    let quota = Quota::with_period(period).expect("period is positive");
-                    Arc::new(RateLimiter::direct(quota))
-                })
-                .clone()
+            match map.get(op) {
+                Some(l) => l.clone(),
+                None => {
+                    let quota = quota(per_second).ok_or_else(|| {
+                        Error::config(
+                            format!("rate_limits.{op}"),
+                            "must be a positive number of requests per second, at least one a day",
+                        )
+                    })?;
+                    let l = Arc::new(RateLimiter::direct(quota));
+                    map.insert(op.to_owned(), l.clone());
+                    l
+                }
+            }
         };
         limiter.until_ready().await;
+        Ok(())
     }
 
     /// Sends once. Transport failures say whether the request may have reached the server.
@@ -189,7 +272,14 @@ impl Transport {
             rb = rb.header(k.as_str(), v.as_str());
         }
         for (k, v) in auth_headers {
-            rb = rb.header(*k, v.as_str());
+            let mut value = reqwest::header::HeaderValue::from_str(v).map_err(|_| {
+                Error::invalid_argument(
+                    *k,
+                    "contains characters a header cannot carry (CR, LF, NUL)",
+                )
+            })?;
+            value.set_sensitive(is_credential_header(k));
+            rb = rb.header(*k, value);
         }
         if !req.body.is_empty() {
             rb = rb.body(req.body.clone());

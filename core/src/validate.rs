@@ -8,19 +8,19 @@
 //!   fields newer than this description);
 //! - a missing or `null` required parameter or nested field, and an empty path parameter;
 //! - a value of the wrong type: `int` is an integral JSON number, `decimal` a number or a numeric
-//!   string, `float` any number; lists, maps and models are checked item by item;
-//! - a value outside its enum or limits (numeric bounds; length bounds for strings and lists).
+//!   string in the strict grammar of [`crate::money`], `float` any number; lists, maps and models
+//!   are checked item by item;
+//! - a value outside its enum or limits (numeric bounds, compared exactly for decimals; decimal
+//!   places; length bounds for strings and lists).
 //!
 //! Field paths look like `customer_infos[2].customer_id`. Messages never contain the value of a
 //! secret field (passwords, tokens, SMS codes).
 
-use std::str::FromStr;
-
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
-use crate::error::Error;
+use crate::error::{quote, Error};
+use crate::money;
 use crate::operation::{Field, Location, Operation, Type};
 
 /// Checks `params` against `op`; `Ok` means the call may be sent.
@@ -144,22 +144,22 @@ fn check_value(
             check_number(field, &n.to_string(), n.as_f64(), path, secret)?;
         }
         Type::Decimal => {
+            let Some(parsed) = money::from_value(v) else {
+                return wrong("a decimal number (a JSON number or a numeric string)");
+            };
             let text = match v {
-                Value::Number(n) => n.to_string(),
                 Value::String(s) => s.trim().to_owned(),
-                _ => return wrong("a decimal number (a JSON number or a numeric string)"),
+                other => other.to_string(),
             };
-            let Some(d) = parse_decimal(&text) else {
-                return Err(Error::invalid_argument(
-                    path,
-                    if secret {
-                        "expected a decimal number".to_owned()
-                    } else {
-                        format!("expected a decimal number, got `{text}`")
-                    },
-                ));
-            };
-            check_number(field, &text, d.to_f64(), path, secret)?;
+            let d = parsed.map_err(|why| {
+                let got = if secret {
+                    String::new()
+                } else {
+                    format!(", got `{}`", quote(&text))
+                };
+                Error::invalid_argument(path, format!("{}{got}", why.describe()))
+            })?;
+            check_decimal(field, d, &text, path, secret)?;
         }
         Type::Bool => {
             if !v.is_boolean() {
@@ -221,7 +221,7 @@ fn check_enum(field: &Field, text: &str, path: &str, secret: bool) -> Result<(),
     let allowed: Vec<String> = field.enum_values.iter().map(|v| format!("`{v}`")).collect();
     let mut message = format!("must be one of {}", allowed.join(", "));
     if !secret {
-        message.push_str(&format!("; got `{text}`"));
+        message.push_str(&format!("; got `{}`", quote(text)));
     }
     Err(Error::invalid_argument(path, message))
 }
@@ -238,7 +238,7 @@ fn check_number(
     let got = if secret {
         String::new()
     } else {
-        format!("; got {text}")
+        format!("; got {}", quote(text))
     };
     if let Some(min) = field.limits.min {
         if value < min {
@@ -253,6 +253,47 @@ fn check_number(
             return Err(Error::invalid_argument(
                 path,
                 format!("must be at most {max}{got}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Limits of a decimal, compared exactly (never through f64), and its decimal places.
+fn check_decimal(
+    field: &Field,
+    d: Decimal,
+    text: &str,
+    path: &str,
+    secret: bool,
+) -> Result<(), Error> {
+    check_enum(field, text, path, secret)?;
+    let got = if secret {
+        String::new()
+    } else {
+        format!("; got {}", quote(text))
+    };
+    if let Some(min) = field.limits.min.and_then(money::limit) {
+        if d < min {
+            return Err(Error::invalid_argument(
+                path,
+                format!("must be at least {min}{got}"),
+            ));
+        }
+    }
+    if let Some(max) = field.limits.max.and_then(money::limit) {
+        if d > max {
+            return Err(Error::invalid_argument(
+                path,
+                format!("must be at most {max}{got}"),
+            ));
+        }
+    }
+    if let Some(scale) = field.limits.scale {
+        if money::significant_scale(d) > scale {
+            return Err(Error::invalid_argument(
+                path,
+                format!("must have at most {scale} decimal places{got}"),
             ));
         }
     }
@@ -282,12 +323,6 @@ fn check_len(field: &Field, len: usize, unit: &str, path: &str, secret: bool) ->
         }
     }
     Ok(())
-}
-
-fn parse_decimal(text: &str) -> Option<Decimal> {
-    Decimal::from_str(text)
-        .or_else(|_| Decimal::from_scientific(text))
-        .ok()
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -597,6 +632,40 @@ mod tests {
         );
         let coupons = op("list_sub_customer_coupons");
         assert_eq!(err(coupons, json!({"status": 6})).0, "status");
+    }
+
+    #[test]
+    fn decimals_are_strict_exact_and_scaled() {
+        let amount = op("update_customer_account_amount");
+        let msg = |v: Value| err(amount, json!({"customer_id": "c", "amount": v})).1;
+        for bad in [
+            "1_5", "1.0_5", "1._5", "10_", "1__0", "NaN", "Infinity", "0x10",
+        ] {
+            assert!(
+                msg(json!(bad)).starts_with("expected a decimal number"),
+                "{bad}"
+            );
+        }
+        assert!(msg(json!("1e30")).contains("out of range"));
+        // 2 places at most, checked on the exact value: float noise and half-cents are refused.
+        assert_eq!(
+            msg(json!(0.30000000000000004)),
+            "must have at most 2 decimal places; got 0.30000000000000004"
+        );
+        assert!(msg(json!("1.005")).contains("at most 2 decimal places"));
+        // Just under the minimum with many digits: an f64 comparison would let it through.
+        assert!(msg(json!("0.00999999999999999999")).starts_with("must be at least 0.01"));
+        for ok in ["0.01", "10.00", "1.50000", " 7 ", "+5", "1E+2", ".5"] {
+            validate(amount, &json!({"customer_id": "c", "amount": ok}))
+                .unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+    }
+
+    #[test]
+    fn long_values_are_quoted_short() {
+        let o = op("list_sub_customers");
+        let (_, message) = err(o, json!({"association_type": "x".repeat(100_000)}));
+        assert!(message.len() < 200, "{} chars", message.len());
     }
 
     #[test]

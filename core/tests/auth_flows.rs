@@ -133,7 +133,7 @@ async fn a_hundred_tasks_one_token_request() {
     for i in 0..100 {
         let c = c.clone();
         tasks.push(tokio::spawn(async move {
-            c.call_op(&BSS_READ, &json!({"offset": i})).await.unwrap()
+            c.call_op(&BSS_READ, json!({"offset": i})).await.unwrap()
         }));
     }
     for t in tasks {
@@ -153,13 +153,13 @@ async fn a_hundred_tasks_one_token_request() {
 async fn an_expired_token_is_refreshed_once_even_for_money() {
     let server = Server::start(iam_and_bss(Duration::from_secs(24 * 3600))).await;
     let c = client(&server.url, password());
-    c.call_op(&BSS_READ, &json!({})).await.unwrap();
+    c.call_op(&BSS_READ, json!({})).await.unwrap();
     // Another client (another process) gets a newer token; the service now rejects ours.
     client(&server.url, password())
-        .call_op(&BSS_READ, &json!({}))
+        .call_op(&BSS_READ, json!({}))
         .await
         .unwrap();
-    let out = c.call_op(&BSS_MONEY, &json!({"amount": 5})).await.unwrap();
+    let out = c.call_op(&BSS_MONEY, json!({"amount": 5})).await.unwrap();
     assert_eq!(out["token"], "tok-3");
     assert_eq!(
         server.count(BSS_MONEY.path),
@@ -174,12 +174,12 @@ async fn tokens_are_refreshed_before_expiry() {
     // Tokens live 2 s; with the margin capped at half the lifetime, one is refreshed after ~1 s.
     let server = Server::start(iam_and_bss(Duration::from_secs(2))).await;
     let c = client(&server.url, password());
-    c.call_op(&BSS_READ, &json!({})).await.unwrap();
-    c.call_op(&BSS_READ, &json!({})).await.unwrap();
+    c.call_op(&BSS_READ, json!({})).await.unwrap();
+    c.call_op(&BSS_READ, json!({})).await.unwrap();
     assert_eq!(server.count("/v3/auth/tokens"), 1);
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(
-        c.call_op(&BSS_READ, &json!({})).await.unwrap()["token"],
+        c.call_op(&BSS_READ, json!({})).await.unwrap()["token"],
         "tok-2"
     );
     assert_eq!(server.count("/v3/auth/tokens"), 2);
@@ -192,7 +192,7 @@ async fn a_wrong_password_is_an_auth_error_without_the_password() {
         &server.url,
         Auth::from(Password::new("partner-admin", "WRONG-pw-123", "partner")),
     );
-    let e = c.call_op(&BSS_READ, &json!({})).await.unwrap_err();
+    let e = c.call_op(&BSS_READ, json!({})).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Auth);
     assert!(e.message().contains("username or password is wrong"), "{e}");
     let shown = format!("{e} {e:?}");
@@ -207,11 +207,11 @@ async fn assume_role_acts_for_a_customer() {
     let customer =
         partner.for_customer("partner_agency", CustomerDomain::Id("cust-domain-7".into()));
     assert_eq!(
-        customer.call_op(&BSS_READ, &json!({})).await.unwrap()["token"],
+        customer.call_op(&BSS_READ, json!({})).await.unwrap()["token"],
         "cust-2"
     );
     assert_eq!(
-        customer.call_op(&BSS_READ, &json!({})).await.unwrap()["token"],
+        customer.call_op(&BSS_READ, json!({})).await.unwrap()["token"],
         "cust-2"
     );
     let reqs = server.requests("/v3/auth/tokens");
@@ -228,7 +228,7 @@ async fn assume_role_acts_for_a_customer() {
     assert_eq!(reqs[1].header("X-Auth-Token"), Some("tok-1"));
     // The partner client keeps its own token.
     assert_eq!(
-        partner.call_op(&BSS_READ, &json!({})).await.unwrap()["token"],
+        partner.call_op(&BSS_READ, json!({})).await.unwrap()["token"],
         "tok-1"
     );
 
@@ -238,7 +238,7 @@ async fn assume_role_acts_for_a_customer() {
         Auth::from(AkSk::new("AK", "SK").with_domain_id("d")),
     )
     .for_customer("a", CustomerDomain::Name("acme".into()));
-    signed.call_op(&BSS_READ, &json!({})).await.unwrap();
+    signed.call_op(&BSS_READ, json!({})).await.unwrap();
     let last = server.requests("/v3/auth/tokens").pop().unwrap();
     assert!(
         last.header("Authorization").is_some()
@@ -256,13 +256,13 @@ async fn domain_id_is_looked_up_once_on_first_call() {
     assert_eq!(server.hits.lock().unwrap().len(), 0);
     for _ in 0..3 {
         assert_eq!(
-            c.call_op(&BSS_READ, &json!({})).await.unwrap()["domain"],
+            c.call_op(&BSS_READ, json!({})).await.unwrap()["domain"],
             "dom-looked-up"
         );
     }
     // A second client with the same AK reuses the process-wide cache.
     client(&server.url, Auth::from(AkSk::new("AK", "SK")))
-        .call_op(&BSS_READ, &json!({}))
+        .call_op(&BSS_READ, json!({}))
         .await
         .unwrap();
     assert_eq!(server.count("/v3/auth/domains"), 1);
@@ -273,7 +273,7 @@ async fn a_given_token_is_sent_as_is() {
     let server = Server::start(iam_and_bss(Duration::from_secs(3600))).await;
     let c = client(&server.url, Auth::Token(Secret::new("cust-external")));
     assert_eq!(
-        c.call_op(&BSS_READ, &json!({})).await.unwrap()["token"],
+        c.call_op(&BSS_READ, json!({})).await.unwrap()["token"],
         "cust-external"
     );
     assert_eq!(server.count("/v3/auth/tokens"), 0);

@@ -35,7 +35,7 @@ fn client_works_in_a_forked_child() {
     let client = Client::new(config).unwrap();
     // Parent uses the shared runtime and pool first, leaving a pooled keep-alive connection.
     assert_eq!(
-        runtime::block_on(client.call_op(&READ, &json!({}))).unwrap()["n"],
+        runtime::block_on(client.call_op(&READ, json!({}))).unwrap()["n"],
         1
     );
 
@@ -44,7 +44,7 @@ fn client_works_in_a_forked_child() {
     if pid == 0 {
         // Child: same client object; must get a fresh runtime and pool instead of hanging.
         let ok = runtime::block_on(async {
-            tokio::time::timeout(Duration::from_secs(10), client.call_op(&READ, &json!({}))).await
+            tokio::time::timeout(Duration::from_secs(10), client.call_op(&READ, json!({}))).await
         });
         let code = match ok {
             Ok(Ok(v)) if v["n"] == 2 => 0,
@@ -65,7 +65,7 @@ fn client_works_in_a_forked_child() {
     );
     // And the parent still works.
     assert_eq!(
-        runtime::block_on(client.call_op(&READ, &json!({}))).unwrap()["n"],
+        runtime::block_on(client.call_op(&READ, json!({}))).unwrap()["n"],
         3
     );
 }
@@ -78,7 +78,7 @@ fn environment_provider_uses_official_names() {
         std::env::set_var("HUAWEICLOUD_SDK_SECURITY_TOKEN", "ENV-TOKEN");
         std::env::set_var("HUAWEICLOUD_SDK_DOMAIN_ID", "ENV-DOMAIN");
     }
-    let c = EnvProvider::new().provide().unwrap();
+    let c = runtime::block_on(EnvProvider::new().provide()).unwrap();
     assert_eq!((c.ak.as_str(), c.sk.expose()), ("ENV-AK", "ENV-SK"));
     assert_eq!(
         c.security_token.as_ref().map(|t| t.expose()),
@@ -89,11 +89,11 @@ fn environment_provider_uses_official_names() {
 
     // The default chain (env, then profile) picks the environment and says so.
     let chain = hcpartner::credentials::Chain::default();
-    assert_eq!(chain.provide().unwrap().ak, "ENV-AK");
+    assert_eq!(runtime::block_on(chain.provide()).unwrap().ak, "ENV-AK");
     assert!(chain.used().unwrap().contains("environment"));
 
     unsafe { std::env::remove_var("HUAWEICLOUD_SDK_SK") };
-    let e = EnvProvider::new().provide().unwrap_err();
+    let e = runtime::block_on(EnvProvider::new().provide()).unwrap_err();
     assert_eq!(e.field(), Some("HUAWEICLOUD_SDK_SK"));
 
     // The chain falls through to the profile file named by HUAWEICLOUD_SDK_CREDENTIALS_FILE.
@@ -104,7 +104,7 @@ fn environment_provider_uses_official_names() {
         std::env::set_var("HUAWEICLOUD_SDK_CREDENTIALS_FILE", &path);
     }
     let chain = hcpartner::credentials::Chain::default();
-    assert_eq!(chain.provide().unwrap().ak, "FILE-AK");
+    assert_eq!(runtime::block_on(chain.provide()).unwrap().ak, "FILE-AK");
     assert!(chain.used().unwrap().contains(&path.display().to_string()));
     std::fs::remove_file(&path).unwrap();
     for k in [

@@ -82,7 +82,7 @@ async fn reads_retry_on_5xx_429_hangup_and_timeout() {
     for (name, fail) in cases {
         for op in [&READ, &QUERY] {
             let server = Server::start(fails_then_ok(2, fail)).await;
-            let out = client(&server.url).call_op(op, &json!({"offset": 0})).await;
+            let out = client(&server.url).call_op(op, json!({"offset": 0})).await;
             assert_eq!(
                 out.unwrap_or_else(|e| panic!("{name} {}: {e}", op.name))["ok"],
                 3,
@@ -99,7 +99,7 @@ async fn reads_give_up_after_max_attempts() {
         Server::start(|_, _| json(503, json!({"error_code": "CBC.0999", "error_msg": "down"})))
             .await;
     let e = client(&server.url)
-        .call_op(&READ, &json!({}))
+        .call_op(&READ, json!({}))
         .await
         .unwrap_err();
     assert_eq!(server.count("/v2/read"), 3);
@@ -121,7 +121,7 @@ async fn client_errors_are_not_retried() {
     })
     .await;
     let e = client(&server.url)
-        .call_op(&READ, &json!({}))
+        .call_op(&READ, json!({}))
         .await
         .unwrap_err();
     assert_eq!(server.count("/v2/read"), 1);
@@ -177,7 +177,7 @@ async fn money_moves_once() {
         for op in [&MONEY, &WRITE] {
             let server = Server::start(fails_then_ok(1, fail)).await;
             let e = client(&server.url)
-                .call_op(op, &json!({"amount": 10}))
+                .call_op(op, json!({"amount": 10}))
                 .await
                 .unwrap_err();
             assert_eq!(
@@ -233,7 +233,7 @@ async fn money_is_retried_when_the_connection_was_refused() {
         .await
         .unwrap();
     });
-    let out = c.call_op(&MONEY, &json!({"amount": 1})).await.unwrap();
+    let out = c.call_op(&MONEY, json!({"amount": 1})).await.unwrap();
     assert_eq!(out["transfer_id"], "t1");
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
 
@@ -242,7 +242,7 @@ async fn money_is_retried_when_the_connection_was_refused() {
     let dead = probe.local_addr().unwrap();
     drop(probe);
     let c = client(&format!("http://{dead}"));
-    let e = c.call_op(&MONEY, &json!({})).await.unwrap_err();
+    let e = c.call_op(&MONEY, json!({})).await.unwrap_err();
     assert_eq!(
         (e.kind(), e.dispatch(), e.attempts()),
         (ErrorKind::Connect, Dispatch::NotSent, 3)
@@ -275,7 +275,7 @@ async fn retry_after_is_honoured() {
     let t = Instant::now();
     Client::new(config)
         .unwrap()
-        .call_op(&READ, &json!({}))
+        .call_op(&READ, json!({}))
         .await
         .unwrap();
     let waited = t.elapsed();
@@ -299,7 +299,7 @@ async fn client_side_rate_limit() {
     let c = Client::new(config).unwrap();
     let t = Instant::now();
     for _ in 0..6 {
-        c.call_op(&READ, &json!({})).await.unwrap();
+        c.call_op(&READ, json!({})).await.unwrap();
     }
     // 10/s: the first call passes at once, the next five wait 100 ms each.
     assert!(
@@ -309,7 +309,7 @@ async fn client_side_rate_limit() {
     );
     let t = Instant::now();
     for _ in 0..6 {
-        c.call_op(&QUERY, &json!({})).await.unwrap();
+        c.call_op(&QUERY, json!({})).await.unwrap();
     }
     assert!(
         t.elapsed() < Duration::from_millis(400),
@@ -332,7 +332,7 @@ async fn requests_are_signed_as_sent() {
     let out = c
         .call_op(
             &READ,
-            &json!({"z": "末尾", "a": [3, 1], "e": "", "q": "a b+c/d"}),
+            json!({"z": "末尾", "a": [3, 1], "e": "", "q": "a b+c/d"}),
         )
         .await
         .unwrap();
@@ -341,7 +341,7 @@ async fn requests_are_signed_as_sent() {
     assert_eq!(r.query, "a=1&a=3&e=&q=a%20b%2Bc%2Fd&z=%E6%9C%AB%E5%B0%BE");
     assert_eq!(r.header("Content-Type"), Some("application/json"));
     assert!(r.header("User-Agent").unwrap().starts_with("hcpartner/"));
-    c.call_op(&MONEY, &json!({"amount": 12.50, "note": "充值"}))
+    c.call_op(&MONEY, json!({"amount": 12.50, "note": "充值"}))
         .await
         .unwrap();
     assert_eq!(
@@ -360,7 +360,7 @@ async fn a_bad_signature_is_never_retried() {
     })
     .await;
     let e = client(&server.url)
-        .call_op(&READ, &json!({}))
+        .call_op(&READ, json!({}))
         .await
         .unwrap_err();
     assert_eq!(
@@ -397,11 +397,11 @@ async fn clock_skew_is_corrected_once() {
     })
     .await;
     let c = client(&server.url);
-    c.call_op(&MONEY, &json!({})).await.unwrap();
+    c.call_op(&MONEY, json!({})).await.unwrap();
     assert_eq!(server.count("/v2/money"), 2);
     assert!((c.clock_offset() - 3600).abs() <= 2, "{}", c.clock_offset());
     // The offset sticks: the next call is signed right the first time.
-    c.call_op(&MONEY, &json!({})).await.unwrap();
+    c.call_op(&MONEY, json!({})).await.unwrap();
     assert_eq!(server.count("/v2/money"), 3);
 }
 
@@ -415,7 +415,7 @@ async fn wrong_site_says_which_site_to_use() {
     })
     .await;
     let e = client(&server.url)
-        .call_op(&READ, &json!({}))
+        .call_op(&READ, json!({}))
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Auth);
@@ -432,7 +432,7 @@ async fn undecodable_success_is_a_decode_error_with_an_excerpt() {
         Server::start(|_, _| reply(200, &[("X-Request-Id", "r-9")], "<html>maintenance</html>"))
             .await;
     let e = client(&server.url)
-        .call_op(&READ, &json!({}))
+        .call_op(&READ, json!({}))
         .await
         .unwrap_err();
     assert_eq!((e.kind(), e.request_id()), (ErrorKind::Decode, Some("r-9")));

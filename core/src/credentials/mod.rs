@@ -2,15 +2,22 @@
 //! or a customer's token obtained by assume_role. Plus the providers that find AK/SK in the
 //! environment or the official profile file, and a chain that tries them in order.
 
+mod authorizer;
+mod cache;
 mod iam;
+mod metadata;
 mod provider;
 mod token;
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::SystemTime;
 
-pub(crate) use iam::Authorizer;
-pub use provider::{Chain, EnvProvider, ProfileProvider, ProvideCredentials, StaticProvider};
+pub(crate) use authorizer::Authorizer;
+pub use metadata::{MetadataProvider, ENV_METADATA_ENDPOINT};
+pub use provider::{
+    Chain, EnvProvider, ProfileProvider, ProvideCredentials, StaticProvider, ENV_METADATA_DISABLED,
+};
 pub use token::{CachedToken, TokenCache};
 
 use crate::secret::Secret;
@@ -25,6 +32,8 @@ pub struct AkSk {
     /// The account id global services (BSS) need, sent as `X-Domain-Id`. Looked up on the first
     /// call when absent.
     pub domain_id: Option<String>,
+    /// When temporary keys stop working (the metadata service says); asked for again before.
+    pub expires_at: Option<SystemTime>,
 }
 
 impl AkSk {
@@ -34,6 +43,7 @@ impl AkSk {
             sk: sk.into(),
             security_token: None,
             domain_id: None,
+            expires_at: None,
         }
     }
     pub fn with_security_token(mut self, token: impl Into<Secret>) -> AkSk {
@@ -53,6 +63,7 @@ impl fmt::Debug for AkSk {
             .field("sk", &self.sk)
             .field("security_token", &self.security_token)
             .field("domain_id", &self.domain_id)
+            .field("expires_at", &self.expires_at)
             .finish()
     }
 }

@@ -4,6 +4,9 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use futures::future::{self, BoxFuture};
+
+use super::metadata::MetadataProvider;
 use super::AkSk;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -14,10 +17,18 @@ pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 pub const ENV_DOMAIN_ID: &str = "HUAWEICLOUD_SDK_DOMAIN_ID";
 pub const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
 
+/// Disables the metadata provider in the default chain (set to `1`), e.g. on machines where
+/// 169.254.169.254 is someone else's service.
+pub const ENV_METADATA_DISABLED: &str = "HCPARTNER_METADATA_DISABLED";
+
 /// Something that yields AK/SK. `name()` says where they came from, for logs and errors.
+///
+/// Keys without a security token are asked for once per client. Temporary keys (with a security
+/// token) are asked for again before their `expires_at`, or every few minutes when they carry
+/// none (a profile file or environment refreshed by a credentials helper).
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     fn name(&self) -> String;
-    fn provide(&self) -> Result<AkSk>;
+    fn provide(&self) -> BoxFuture<'_, Result<AkSk>>;
 }
 
 /// Fixed credentials.
@@ -34,9 +45,10 @@ impl ProvideCredentials for StaticProvider {
     fn name(&self) -> String {
         "explicit credentials".to_owned()
     }
-    fn provide(&self) -> Result<AkSk> {
-        check("argument", &self.0)?;
-        Ok(self.0.clone())
+    fn provide(&self) -> BoxFuture<'_, Result<AkSk>> {
+        Box::pin(future::ready(
+            check("argument", &self.0).map(|()| self.0.clone()),
+        ))
     }
 }
 
@@ -79,7 +91,13 @@ impl ProvideCredentials for EnvProvider {
     fn name(&self) -> String {
         "environment (HUAWEICLOUD_SDK_AK/SK)".to_owned()
     }
-    fn provide(&self) -> Result<AkSk> {
+    fn provide(&self) -> BoxFuture<'_, Result<AkSk>> {
+        Box::pin(future::ready(self.load()))
+    }
+}
+
+impl EnvProvider {
+    fn load(&self) -> Result<AkSk> {
         let (ak, sk) = match (Self::var(ENV_AK), Self::var(ENV_SK)) {
             (Some(ak), Some(sk)) => (ak, sk),
             (None, None) => return Err(Error::config(ENV_AK, "is not set")),
@@ -101,6 +119,7 @@ impl ProvideCredentials for EnvProvider {
             sk: Secret::new(sk),
             security_token: Self::var(ENV_SECURITY_TOKEN).map(Secret::new),
             domain_id: Self::var(ENV_DOMAIN_ID),
+            expires_at: None,
         };
         check("the environment", &c)?;
         Ok(c)
@@ -159,7 +178,13 @@ impl ProvideCredentials for ProfileProvider {
             None => "profile file (no home directory)".to_owned(),
         }
     }
-    fn provide(&self) -> Result<AkSk> {
+    fn provide(&self) -> BoxFuture<'_, Result<AkSk>> {
+        Box::pin(future::ready(self.load()))
+    }
+}
+
+impl ProfileProvider {
+    fn load(&self) -> Result<AkSk> {
         let path = self
             .path()
             .ok_or_else(|| Error::config("credentials_file", "no home directory to look in"))?;
@@ -188,6 +213,7 @@ impl ProvideCredentials for ProfileProvider {
             sk: Secret::new(sk),
             security_token: get("security_token").map(Secret::new),
             domain_id: get("domain_id"),
+            expires_at: None,
         };
         check(&source, &c)?;
         Ok(c)
@@ -195,7 +221,8 @@ impl ProvideCredentials for ProfileProvider {
 }
 
 /// Tries providers in order and keeps the first that yields credentials. The default chain is
-/// environment, then profile file (the official SDKs' order).
+/// environment, then profile file, then the ECS/CCE metadata service (the official SDKs' order;
+/// `HCPARTNER_METADATA_DISABLED=1` leaves the metadata service out).
 #[derive(Debug)]
 pub struct Chain {
     providers: Vec<Box<dyn ProvideCredentials>>,
@@ -204,10 +231,14 @@ pub struct Chain {
 
 impl Default for Chain {
     fn default() -> Self {
-        Chain::new(vec![
+        let mut providers: Vec<Box<dyn ProvideCredentials>> = vec![
             Box::new(EnvProvider::new()),
             Box::new(ProfileProvider::new()),
-        ])
+        ];
+        if std::env::var(ENV_METADATA_DISABLED).map_or(true, |v| v.trim() != "1") {
+            providers.push(Box::new(MetadataProvider::new()));
+        }
+        Chain::new(providers)
     }
 }
 
@@ -238,23 +269,25 @@ impl ProvideCredentials for Chain {
             ),
         }
     }
-    fn provide(&self) -> Result<AkSk> {
-        let mut tried = Vec::new();
-        for p in &self.providers {
-            match p.provide() {
-                Ok(c) => {
-                    let name = p.name();
-                    tracing::debug!(provider = %name, "credentials loaded");
-                    *self.used.lock().unwrap_or_else(|e| e.into_inner()) = Some(name);
-                    return Ok(c);
+    fn provide(&self) -> BoxFuture<'_, Result<AkSk>> {
+        Box::pin(async move {
+            let mut tried = Vec::new();
+            for p in &self.providers {
+                match p.provide().await {
+                    Ok(c) => {
+                        let name = p.name();
+                        tracing::debug!(provider = %name, "credentials loaded");
+                        *self.used.lock().unwrap_or_else(|e| e.into_inner()) = Some(name);
+                        return Ok(c);
+                    }
+                    Err(e) => tried.push(format!("{}: {}", p.name(), e.message())),
                 }
-                Err(e) => tried.push(format!("{}: {}", p.name(), e.message())),
             }
-        }
-        Err(Error::config(
-            "credentials",
-            format!("no credentials found; tried {}", tried.join("; ")),
-        ))
+            Err(Error::config(
+                "credentials",
+                format!("no credentials found; tried {}", tried.join("; ")),
+            ))
+        })
     }
 }
 
@@ -272,7 +305,7 @@ mod tests {
             "[basic]\nak = B\nsk = BS\n[global]\nak = GAK\nsk = GSK\ndomain_id = D1\n",
         )
         .unwrap();
-        let c = ProfileProvider::new().with_path(&path).provide().unwrap();
+        let c = ProfileProvider::new().with_path(&path).load().unwrap();
         assert_eq!(
             (c.ak.as_str(), c.sk.expose(), c.domain_id.as_deref()),
             ("GAK", "GSK", Some("D1"))
@@ -280,18 +313,15 @@ mod tests {
         let e = ProfileProvider::new()
             .with_path(&path)
             .with_section("nope")
-            .provide()
+            .load()
             .unwrap_err();
         assert!(e.message().contains("no [nope] section"), "{e}");
         std::fs::write(&path, "[global]\nak = GAK\n").unwrap();
-        let e = ProfileProvider::new()
-            .with_path(&path)
-            .provide()
-            .unwrap_err();
+        let e = ProfileProvider::new().with_path(&path).load().unwrap_err();
         assert!(e.message().contains("needs both ak and sk"), "{e}");
         let e = ProfileProvider::new()
             .with_path(dir.join("missing"))
-            .provide()
+            .load()
             .unwrap_err();
         assert_eq!(e.field(), Some("credentials_file"));
         std::fs::remove_dir_all(&dir).unwrap();
@@ -303,8 +333,8 @@ mod tests {
         fn name(&self) -> String {
             "fails".into()
         }
-        fn provide(&self) -> Result<AkSk> {
-            Err(Error::config("x", "nothing here"))
+        fn provide(&self) -> BoxFuture<'_, Result<AkSk>> {
+            Box::pin(future::ready(Err(Error::config("x", "nothing here"))))
         }
     }
 
@@ -314,10 +344,13 @@ mod tests {
             Box::new(Fails),
             Box::new(StaticProvider::new(AkSk::new("A", "S"))),
         ]);
-        assert_eq!(chain.provide().unwrap().ak, "A");
+        assert_eq!(
+            futures::executor::block_on(chain.provide()).unwrap().ak,
+            "A"
+        );
         assert_eq!(chain.used().as_deref(), Some("explicit credentials"));
         let chain = Chain::new(vec![Box::new(Fails)]);
-        let e = chain.provide().unwrap_err();
+        let e = futures::executor::block_on(chain.provide()).unwrap_err();
         assert!(e.message().contains("fails: nothing here"), "{e}");
     }
 }

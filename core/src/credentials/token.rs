@@ -1,9 +1,10 @@
 //! A token cache that refreshes before expiry, with one request for any number of waiters.
 
 use std::future::Future;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use super::cache::Refreshing;
 use crate::error::Result;
 use crate::secret::Secret;
 
@@ -17,7 +18,7 @@ pub struct CachedToken {
 
 impl CachedToken {
     /// Fresh enough to use: more than `margin` (at most half its lifetime) before expiry.
-    fn is_fresh(&self, now: SystemTime, margin: Duration) -> bool {
+    pub(crate) fn is_fresh(&self, now: SystemTime, margin: Duration) -> bool {
         let lifetime = self
             .expires_at
             .duration_since(self.issued_at)
@@ -31,26 +32,16 @@ impl CachedToken {
 }
 
 /// Caches one token. Readers take a shared lock; a refresh holds an async mutex so concurrent
-/// callers wait for the one request in flight instead of sending their own.
+/// callers wait for the one request in flight instead of sending their own. Fork-aware: a child
+/// never waits on a refresh its parent had in flight.
 #[derive(Debug, Default)]
 pub struct TokenCache {
-    current: RwLock<Option<Arc<CachedToken>>>,
-    refresh: tokio::sync::Mutex<()>,
+    inner: Refreshing<CachedToken>,
 }
 
 impl TokenCache {
     pub fn new() -> TokenCache {
         TokenCache::default()
-    }
-
-    fn fresh(&self, margin: Duration) -> Option<Arc<CachedToken>> {
-        let now = SystemTime::now();
-        self.current
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-            .filter(|t| t.is_fresh(now, margin))
-            .cloned()
     }
 
     /// The cached token, or a new one from `fetch` when it is missing or about to expire.
@@ -59,26 +50,15 @@ impl TokenCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<CachedToken>>,
     {
-        if let Some(t) = self.fresh(margin) {
-            return Ok(t);
-        }
-        let _guard = self.refresh.lock().await;
-        // Someone else may have refreshed while we waited.
-        if let Some(t) = self.fresh(margin) {
-            return Ok(t);
-        }
-        let token = Arc::new(fetch().await?);
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
-        Ok(token)
+        self.inner
+            .get(|t| t.is_fresh(SystemTime::now(), margin), fetch)
+            .await
     }
 
     /// Forgets `rejected` (the service said it expired), unless a newer one already replaced it:
     /// a hundred callers failing with the same token cause one refresh, not a hundred.
     pub fn invalidate(&self, rejected: &CachedToken) {
-        let mut cur = self.current.write().unwrap_or_else(|p| p.into_inner());
-        if cur.as_ref().is_some_and(|t| t.token == rejected.token) {
-            *cur = None;
-        }
+        self.inner.invalidate(|t| t.token == rejected.token);
     }
 }
 

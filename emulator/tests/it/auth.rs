@@ -245,7 +245,7 @@ async fn routing_unknown_and_unmodelled() {
         "/v2/no/such/api",
         hcpartner::Effect::Read,
     );
-    let e = p.call_op(&nowhere, &json!({})).await.unwrap_err();
+    let e = p.call_op(&nowhere, json!({})).await.unwrap_err();
     assert_eq!((e.code(), e.status()), (Some("APIGW.0101"), Some(404)));
     let e = raw(&p, "list_indirect_partners", json!({}))
         .await

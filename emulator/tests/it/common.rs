@@ -70,7 +70,7 @@ pub fn op(name: &str) -> &'static Operation {
 
 /// Sends without client-side validation, so the emulator's own checks answer.
 pub async fn raw(client: &Client, name: &str, params: Value) -> Result<Value, Error> {
-    client.call_op(op(name), &params).await
+    client.call_op(op(name), params).await
 }
 
 /// The error code of a failed call.

@@ -1,9 +1,90 @@
-//! Reading what the service sends back: every error body shape it uses, and request ids.
+//! Reading what the service sends back, in one place: a response becomes either the call's
+//! JSON result or an [`Error`] here, whatever its status. Every error body shape the service
+//! uses, request ids, declared response headers, HTTP 200 answers that carry an error code, and
+//! 2xx answers that cannot be read (the server did the work: said so, never retried).
 
 use serde_json::Value;
 
-use crate::error::{excerpt, Error};
+use crate::error::{excerpt, Dispatch, Error, ErrorKind};
+use crate::generated::find_model;
+use crate::operation::Operation;
 use crate::transport::Incoming;
+
+/// The call's result, or the error this answer means.
+pub(crate) fn outcome(op: &Operation, resp: &Incoming) -> Result<Value, Error> {
+    if !(200..300).contains(&resp.status) {
+        return Err(error_from_response(resp));
+    }
+    let mut value = decode(op, resp)?;
+    if let Some(e) = error_in_success(op, &value, resp) {
+        return Err(e);
+    }
+    if let Value::Object(map) = &mut value {
+        for name in op.response_headers {
+            if let Some(h) = resp.header(name) {
+                map.insert((*name).to_owned(), Value::String(h.to_owned()));
+            }
+        }
+    }
+    Ok(value)
+}
+
+/// The body of a 2xx answer as JSON; an empty body reads as `{}`.
+fn decode(op: &Operation, resp: &Incoming) -> Result<Value, Error> {
+    if resp.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Default::default()));
+    }
+    serde_json::from_slice(&resp.body).map_err(|e| {
+        let hint = if op.effect.is_idempotent() {
+            "the service answered with a body hcpartner cannot read".to_owned()
+        } else {
+            format!(
+                "the server accepted and applied {} (HTTP {}); only its answer is unreadable. Do not send it again: \
+                 look the result up instead",
+                op.name, resp.status
+            )
+        };
+        Error::new(
+            ErrorKind::Decode,
+            Dispatch::Responded,
+            format!("the response is not valid JSON: {e}"),
+        )
+        .with_status(resp.status)
+        .with_request_id(resp.request_id())
+        .with_body_excerpt(&resp.body)
+        .with_hint(hint)
+    })
+}
+
+/// Some operations answer HTTP 200 with an error code in the body (CBC.5001 "caller is not a
+/// partner", CBC.0250 throttling, …). Unless the response model itself has `error_code`
+/// (check_user_identity does), such a body is an error like any other answer.
+fn error_in_success(op: &Operation, v: &Value, resp: &Incoming) -> Option<Error> {
+    let code = v.get("error_code")?.as_str()?;
+    if code.is_empty() || code == "CBC.0000" {
+        return None;
+    }
+    if find_model(op.response_model)
+        .is_some_and(|m| m.fields.iter().any(|f| f.name == "error_code"))
+    {
+        return None;
+    }
+    let msg = v
+        .get("error_msg")
+        .and_then(Value::as_str)
+        .unwrap_or("error reported in a successful response")
+        .to_owned();
+    Some(
+        Error::from_response(
+            resp.status,
+            Some(code.to_owned()),
+            msg,
+            resp.request_id(),
+            None,
+        )
+        .with_retry_after(resp.retry_after()),
+    )
+}
 
 /// Code and message from an error body, whatever its shape.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -1,0 +1,223 @@
+//! The number policy on the way back: a response is shaped by its response model, not by how the
+//! server happened to print a number. A `decimal` field is money whether it reads `100` or
+//! `100.50`; an `int` is an integer however large. Faces build their own values with a
+//! [`Build`] (Python: `int`, `Decimal`, `float`), or take JSON with [`shape`] (decimals as
+//! strings where the face has no exact number type: Node, C callers who ask for it).
+//!
+//! On the way out the core does the same by the same description: decimals always go on the wire
+//! as JSON numbers (`request.rs`).
+
+use serde_json::{Map, Number, Value};
+
+use crate::generated::find_model;
+use crate::operation::{Model, Operation, Type};
+
+/// What the API description says a number is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberKind {
+    Int,
+    /// Money and other exact decimals.
+    Decimal,
+    Float,
+    /// A field the description does not know (kept verbatim).
+    Unknown,
+}
+
+/// Where a value sits in the description.
+#[derive(Debug, Clone, Copy)]
+pub enum Schema {
+    Any,
+    Type(&'static Type),
+    Model(&'static Model),
+}
+
+impl Schema {
+    /// The whole answer of `op`.
+    pub fn response(op: &Operation) -> Schema {
+        find_model(op.response_model).map_or(Schema::Any, Schema::Model)
+    }
+
+    /// One item of a paginated answer of `op` (what `paginate` yields).
+    pub fn item(op: &Operation) -> Schema {
+        let Some(pg) = op.pagination else {
+            return Schema::Any;
+        };
+        Schema::response(op).field(pg.items_field).element()
+    }
+
+    fn resolve(ty: &'static Type) -> Schema {
+        match ty {
+            Type::Model(name) => find_model(name).map_or(Schema::Any, Schema::Model),
+            t => Schema::Type(t),
+        }
+    }
+
+    /// The schema of `key` inside an object.
+    pub fn field(self, key: &str) -> Schema {
+        match self {
+            Schema::Model(m) => m
+                .fields
+                .iter()
+                .find(|f| f.name == key)
+                .map_or(Schema::Any, |f| Schema::resolve(&f.ty)),
+            Schema::Type(Type::Map(t)) => Schema::resolve(t),
+            _ => Schema::Any,
+        }
+    }
+
+    /// The schema of a list's items.
+    pub fn element(self) -> Schema {
+        match self {
+            Schema::Type(Type::List(t)) => Schema::resolve(t),
+            _ => Schema::Any,
+        }
+    }
+
+    pub fn number_kind(self) -> NumberKind {
+        match self {
+            Schema::Type(Type::Int) => NumberKind::Int,
+            Schema::Type(Type::Decimal) => NumberKind::Decimal,
+            Schema::Type(Type::Float) => NumberKind::Float,
+            _ => NumberKind::Unknown,
+        }
+    }
+}
+
+/// A face's value builder, driven by [`build`].
+pub trait Build {
+    type Out;
+    type Error;
+    fn null(&mut self) -> Result<Self::Out, Self::Error>;
+    fn boolean(&mut self, b: bool) -> Result<Self::Out, Self::Error>;
+    fn number(&mut self, n: &Number, kind: NumberKind) -> Result<Self::Out, Self::Error>;
+    fn string(&mut self, s: &str) -> Result<Self::Out, Self::Error>;
+    fn list(&mut self, items: Vec<Self::Out>) -> Result<Self::Out, Self::Error>;
+    fn object(&mut self, entries: Vec<(&str, Self::Out)>) -> Result<Self::Out, Self::Error>;
+}
+
+/// Builds `v` with `b`, telling it what each number is by `schema`.
+pub fn build<B: Build>(schema: Schema, v: &Value, b: &mut B) -> Result<B::Out, B::Error> {
+    match v {
+        Value::Null => b.null(),
+        Value::Bool(x) => b.boolean(*x),
+        Value::Number(n) => b.number(n, schema.number_kind()),
+        Value::String(s) => b.string(s),
+        Value::Array(items) => {
+            let inner = schema.element();
+            let out = items
+                .iter()
+                .map(|x| build(inner, x, b))
+                .collect::<Result<Vec<_>, _>>()?;
+            b.list(out)
+        }
+        Value::Object(map) => {
+            let out = map
+                .iter()
+                .map(|(k, x)| Ok((k.as_str(), build(schema.field(k), x, b)?)))
+                .collect::<Result<Vec<_>, _>>()?;
+            b.object(out)
+        }
+    }
+}
+
+/// How JSON faces want numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Numbers {
+    /// As JSON numbers with their exact digits (C, which reads JSON text).
+    #[default]
+    Exact,
+    /// Decimals as strings (`"100.50"`, `"100"`), integers beyond ±2^53 as strings: what
+    /// JavaScript can hold without rounding.
+    Strings,
+}
+
+/// Largest integer a JavaScript number holds exactly.
+const JS_SAFE: u64 = (1 << 53) - 1;
+
+fn is_js_safe(n: &Number) -> bool {
+    n.as_i64().is_some_and(|i| i.unsigned_abs() <= JS_SAFE)
+        || n.as_u64().is_some_and(|u| u <= JS_SAFE)
+}
+
+/// `v` with its numbers as `numbers` says, by `schema`.
+pub fn shape(schema: Schema, v: Value, numbers: Numbers) -> Value {
+    if numbers == Numbers::Exact {
+        return v;
+    }
+    match v {
+        Value::Number(n) => {
+            let integral = n.is_i64() || n.is_u64() || !n.to_string().contains(['.', 'e', 'E']);
+            let as_text = match schema.number_kind() {
+                NumberKind::Decimal => true,
+                _ => integral && !is_js_safe(&n),
+            };
+            if as_text {
+                Value::String(canonical_decimal(&n))
+            } else {
+                Value::Number(n)
+            }
+        }
+        Value::Array(items) => {
+            let inner = schema.element();
+            Value::Array(
+                items
+                    .into_iter()
+                    .map(|x| shape(inner, x, numbers))
+                    .collect(),
+            )
+        }
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, x)| {
+                    let x = shape(schema.field(&k), x, numbers);
+                    (k, x)
+                })
+                .collect::<Map<String, Value>>(),
+        ),
+        other => other,
+    }
+}
+
+/// The text of a JSON number as a plain decimal (`1e2` becomes `100`), digits kept.
+pub fn canonical_decimal(n: &Number) -> String {
+    let text = n.to_string();
+    if !text.contains(['e', 'E']) {
+        return text;
+    }
+    crate::money::parse(&text).map_or(text, |d| d.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::generated::find_operation;
+
+    #[test]
+    fn response_model_decides() {
+        let op = find_operation("show_customer_account_balances").unwrap();
+        let v = json!({"account_balances": [{"amount": 100, "designated_amount": 1.5, "measure_id": 1}],
+                       "debt_amount": 0, "measure_id": 1, "currency": "CNY", "unknown_big": 123456789012345678901234567890u128});
+        let s = shape(Schema::response(op), v, Numbers::Strings);
+        assert_eq!(s["account_balances"][0]["amount"], json!("100"));
+        assert_eq!(s["account_balances"][0]["designated_amount"], json!("1.5"));
+        assert_eq!(s["account_balances"][0]["measure_id"], json!(1));
+        assert_eq!(s["debt_amount"], json!("0"));
+        assert_eq!(s["unknown_big"], json!("123456789012345678901234567890"));
+        assert_eq!(
+            shape(Schema::Any, json!({"x": 2.5}), Numbers::Strings),
+            json!({"x": 2.5})
+        );
+    }
+
+    #[test]
+    fn items_of_a_page() {
+        let op = find_operation("list_sub_customers").unwrap();
+        let item = Schema::item(op);
+        assert!(
+            matches!(item, Schema::Model(m) if m.name == "CustomerInformation"),
+            "{item:?}"
+        );
+    }
+}
