@@ -1,21 +1,61 @@
-//! `hcpartner._native.Client`: a converter over the core's `call(operation, params)`.
+//! `hcpartner._native.Client`: a converter over the facade. Options, credentials, numbers,
+//! errors, pagers and what giving up means are all decided there.
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::Mutex;
 
-use futures::stream::BoxStream;
-use futures::StreamExt;
-use hcpartner::retry::RetryConfig;
-use hcpartner::{runtime, Client as CoreClient, Config, Language, Site};
-use pyo3::exceptions::{PyStopAsyncIteration, PyValueError};
+use hcpartner::facade::{self, Answer, Blocking, CallControl, ClientOptions, Pager};
+use hcpartner::{Client as CoreClient, Error};
+use pyo3::exceptions::{PyStopAsyncIteration, PyStopIteration};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyTuple};
 use serde_json::Value;
 
-use crate::aio::{awaitable, Finish};
-use crate::convert::{from_py, to_py};
-use crate::credentials::{auth_from, customer_domain};
-use crate::errors::to_pyerr;
+use crate::aio::{awaitable, pending, Finish};
+use crate::convert::{from_py, PyBuild};
+use crate::errors::{exception, raise, to_pyerr};
+
+fn params_of(params: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
+    match params {
+        None => Ok(Value::Object(Default::default())),
+        Some(p) => from_py(p, "").map_err(raise),
+    }
+}
+
+fn built(py: Python<'_>, schema: facade::Schema, v: &Value) -> PyResult<Py<PyAny>> {
+    facade::build(schema, v, &mut PyBuild(py)).map(Bound::unbind)
+}
+
+fn answer(py: Python<'_>, r: hcpartner::Result<Answer>) -> PyResult<Py<PyAny>> {
+    match r {
+        Ok(a) => built(py, a.schema(), &a.value),
+        Err(e) => Err(to_pyerr(py, &e)),
+    }
+}
+
+/// Asks Python whether Ctrl-C (or another signal handler) wants out; keeps its exception.
+fn signal_check(slot: &mut Option<PyErr>) -> impl FnMut() -> bool + '_ {
+    move || {
+        Python::attach(|py| match py.check_signals() {
+            Ok(()) => false,
+            Err(e) => {
+                *slot = Some(e);
+                true
+            }
+        })
+    }
+}
+
+/// An exception of `class` for `e` (an abandoned state change), caused by `cause`.
+fn abandoned(py: Python<'_>, e: &Error, class: &str, cause: Option<PyErr>) -> PyErr {
+    match exception(py, e, Some(class)) {
+        Ok(exc) => {
+            let err = PyErr::from_value(exc);
+            err.set_cause(py, cause);
+            err
+        }
+        Err(err) => err,
+    }
+}
 
 #[derive(Debug)]
 #[pyclass(frozen, module = "hcpartner._native", name = "Client")]
@@ -23,108 +63,22 @@ pub struct NativeClient {
     client: CoreClient,
 }
 
-fn secs(field: &str, v: Option<f64>) -> PyResult<Option<Duration>> {
-    v.map(|s| {
-        Duration::try_from_secs_f64(s).map_err(|_| {
-            PyValueError::new_err(format!("{field} must be a non-negative number of seconds"))
-        })
-    })
-    .transpose()
-}
-
-fn params_of(params: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
-    match params {
-        None => Ok(Value::Object(Default::default())),
-        Some(p) => from_py(p, "params"),
-    }
-}
-
-fn result_to_py(py: Python<'_>, r: hcpartner::Result<Value>) -> PyResult<Py<PyAny>> {
-    match r {
-        Ok(v) => Ok(to_py(py, &v)?.unbind()),
-        Err(e) => Err(to_pyerr(py, &e)),
-    }
-}
-
 #[pymethods]
 impl NativeClient {
+    /// `options`: the facade's `ClientOptions` as a dict (credentials as their spec dict).
     #[new]
-    #[pyo3(signature = (*, site = None, endpoint = None, iam_endpoint = None, credentials = None,
-        connect_timeout = None, read_timeout = None, timeout = None, total_timeout = None,
-        max_attempts = None, retry_base_delay = None, retry_max_delay = None, throttle_delay = None,
-        proxy = None, language = None, rate_limit = None, rate_limits = None, user_agent = None,
-        verify_tls = true, token_refresh_margin = None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        site: Option<&str>,
-        endpoint: Option<String>,
-        iam_endpoint: Option<String>,
-        credentials: Option<&Bound<'_, PyAny>>,
-        connect_timeout: Option<f64>,
-        read_timeout: Option<f64>,
-        timeout: Option<f64>,
-        total_timeout: Option<f64>,
-        max_attempts: Option<u32>,
-        retry_base_delay: Option<f64>,
-        retry_max_delay: Option<f64>,
-        throttle_delay: Option<f64>,
-        proxy: Option<String>,
-        language: Option<&str>,
-        rate_limit: Option<f64>,
-        rate_limits: Option<std::collections::HashMap<String, f64>>,
-        user_agent: Option<String>,
-        verify_tls: bool,
-        token_refresh_margin: Option<f64>,
-    ) -> PyResult<Self> {
-        let py_err = |e: hcpartner::Error| Python::attach(|py| to_pyerr(py, &e));
-        let mut b = Config::builder();
-        if let Some(s) = site {
-            b = b.site(s.parse::<Site>().map_err(py_err)?);
-        }
-        b.set_endpoint(endpoint)
-            .set_iam_endpoint(iam_endpoint)
-            .set_proxy(proxy)
-            .set_user_agent_suffix(user_agent);
-        b.set_connect_timeout(secs("connect_timeout", connect_timeout)?)
-            .set_read_timeout(secs("read_timeout", read_timeout)?)
-            .set_attempt_timeout(secs("timeout", timeout)?)
-            .set_total_timeout(secs("total_timeout", total_timeout)?)
-            .set_token_refresh_margin(secs("token_refresh_margin", token_refresh_margin)?)
-            .set_rate_limit(rate_limit);
-        if let Some(l) = language {
-            b = b.language(l.parse::<Language>().map_err(py_err)?);
-        }
-        for (op, per_second) in rate_limits.unwrap_or_default() {
-            b = b.rate_limit_for(op, per_second);
-        }
-        if max_attempts.is_some()
-            || retry_base_delay.is_some()
-            || retry_max_delay.is_some()
-            || throttle_delay.is_some()
-        {
-            let d = RetryConfig::default();
-            let mut r = RetryConfig::new(
-                max_attempts.unwrap_or(d.max_attempts),
-                secs("retry_base_delay", retry_base_delay)?.unwrap_or(d.base_delay),
-                secs("retry_max_delay", retry_max_delay)?.unwrap_or(d.max_delay),
-            );
-            r = r.with_throttle_delay(
-                secs("throttle_delay", throttle_delay)?.unwrap_or(d.throttle_delay),
-            );
-            b = b.retry(r);
-        }
-        if let Some(c) = credentials {
-            b = b.auth(auth_from(c)?);
-        }
-        if !verify_tls {
-            b = b.danger_accept_invalid_certs(true);
-        }
-        let config = b.build().map_err(py_err)?;
-        let client = CoreClient::new(config).map_err(py_err)?;
+    fn new(options: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let v = from_py(options, "options").map_err(raise)?;
+        let config = ClientOptions::from_value(v, "Client options")
+            .and_then(ClientOptions::into_config)
+            .map_err(raise)?;
+        let client = CoreClient::new(config).map_err(raise)?;
         Ok(NativeClient { client })
     }
 
     /// Calls `operation` with flat params; blocks this thread (not others: the GIL is released).
+    /// Ctrl-C stops a read at once; a state change on the wire goes on and raises
+    /// `InterruptedOutcomeUnknown`.
     #[pyo3(signature = (operation, params = None))]
     fn call(
         &self,
@@ -133,52 +87,50 @@ impl NativeClient {
         params: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let params = params_of(params)?;
-        let client = &self.client;
-        let r = py.detach(|| runtime::block_on(client.call(operation, params)));
-        result_to_py(py, r)
+        let mut signal = None;
+        let outcome = py.detach(|| {
+            facade::call_interruptible(&self.client, operation, params, signal_check(&mut signal))
+        });
+        match outcome {
+            Blocking::Done(r) => answer(py, r),
+            Blocking::Interrupted(None) => Err(signal.unwrap_or_else(|| raise(cancelled()))),
+            Blocking::Interrupted(Some(e)) => {
+                Err(abandoned(py, &e, "InterruptedOutcomeUnknown", signal))
+            }
+        }
     }
 
-    /// The same call as an asyncio awaitable.
+    /// The same call as an asyncio future, with the control that cancels it by the money rule.
     #[pyo3(signature = (operation, params = None))]
     fn call_async<'py>(
         &self,
         py: Python<'py>,
-        operation: String,
+        operation: &str,
         params: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> PyResult<Bound<'py, PyTuple>> {
         let params = params_of(params)?;
-        let client = self.client.clone();
-        awaitable(py, async move {
-            let r = client.call(&operation, params).await;
-            Box::new(move |py: Python<'_>| result_to_py(py, r)) as Finish
+        let (fut, sender) = pending(py)?;
+        let control = facade::spawn_call(&self.client, operation, params, move |r| {
+            sender.send(Box::new(move |py: Python<'_>| answer(py, r)) as Finish)
         })
+        .map_err(raise)?;
+        let control = Bound::new(py, CallCtl::new(control))?;
+        fut.call_method1("add_done_callback", (control.getattr("on_done")?,))?;
+        PyTuple::new(py, [fut, control.into_any()])
     }
 
-    /// Every item of a paginated operation (`pages=True`: every page), fetched lazily.
+    /// Items (or pages) of a paginated operation; checked now, fetched as iterated.
     #[pyo3(signature = (operation, params = None, pages = false))]
-    fn paginate(
+    fn pager(
         &self,
         operation: &str,
         params: Option<&Bound<'_, PyAny>>,
         pages: bool,
-    ) -> PyResult<PageIterator> {
-        let stream = self.stream(operation, params, pages)?;
-        Ok(PageIterator {
-            stream: Arc::new(tokio::sync::Mutex::new(Some(stream))),
-        })
-    }
-
-    #[pyo3(signature = (operation, params = None, pages = false))]
-    fn paginate_async(
-        &self,
-        operation: &str,
-        params: Option<&Bound<'_, PyAny>>,
-        pages: bool,
-    ) -> PyResult<AsyncPageIterator> {
-        let stream = self.stream(operation, params, pages)?;
-        Ok(AsyncPageIterator {
-            stream: Arc::new(tokio::sync::Mutex::new(Some(stream))),
-        })
+    ) -> PyResult<NativePager> {
+        let params = params_of(params)?;
+        Pager::new(&self.client, operation, params, pages)
+            .map(|pager| NativePager { pager })
+            .map_err(raise)
     }
 
     /// A client acting for a resale customer through assume_role (shares the connection pool).
@@ -189,7 +141,7 @@ impl NativeClient {
         customer_id: Option<String>,
         customer_name: Option<String>,
     ) -> PyResult<Self> {
-        let customer = customer_domain(customer_id, customer_name)?;
+        let customer = facade::customer_domain(customer_id, customer_name).map_err(raise)?;
         Ok(NativeClient {
             client: self.client.for_customer(agency_name, customer),
         })
@@ -205,97 +157,118 @@ impl NativeClient {
         self.client.config().site.as_str()
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "Client(endpoint={:?}, auth={:?})",
-            self.client.config().bss_endpoint,
-            self.client.config().auth.describe()
-        )
+    #[getter]
+    fn auth(&self) -> String {
+        self.client.config().auth.describe()
+    }
+
+    /// Test hook: a panic inside a guarded call, sync or as an awaitable.
+    #[pyo3(signature = (awaited = false))]
+    fn _panic<'py>(&self, py: Python<'py>, awaited: bool) -> PyResult<Bound<'py, PyAny>> {
+        async fn boom() -> hcpartner::Result<Value> {
+            panic!("deliberate test panic")
+        }
+        if awaited {
+            return awaitable(py, async {
+                let r = boom().await;
+                Box::new(move |py: Python<'_>| r.map(|_| py.None()).map_err(|e| to_pyerr(py, &e)))
+                    as Finish
+            });
+        }
+        let r = py.detach(|| facade::block(boom()));
+        r.map(|_| py.None().into_bound(py))
+            .map_err(|e| to_pyerr(py, &e))
     }
 }
 
-impl NativeClient {
-    fn stream(
-        &self,
-        operation: &str,
-        params: Option<&Bound<'_, PyAny>>,
-        pages: bool,
-    ) -> PyResult<Stream> {
-        let params = params_of(params)?;
-        let r = if pages {
-            self.client.paginate_pages(operation, params)
-        } else {
-            self.client.paginate(operation, params)
-        };
-        r.map_err(|e| Python::attach(|py| to_pyerr(py, &e)))
-    }
+fn cancelled() -> Error {
+    Error::invalid_argument("call", "interrupted")
 }
 
-type Stream = BoxStream<'static, hcpartner::Result<Value>>;
-type Shared = Arc<tokio::sync::Mutex<Option<Stream>>>;
-
-/// Items (or pages) of a paginated call, for `for item in ...`.
-#[allow(missing_debug_implementations)] // holds a stream, which has no Debug
-#[pyclass(module = "hcpartner._native")]
-pub struct PageIterator {
-    stream: Shared,
+/// Gives up on an awaited call by the money rule (see `facade::CallControl`).
+#[derive(Debug)]
+#[pyclass(frozen, module = "hcpartner._native")]
+pub struct CallCtl {
+    control: CallControl,
+    /// The outcome of the first cancel: `Some(None)` aborted, `Some(Some(e))` abandoned.
+    outcome: Mutex<Option<Option<Error>>>,
 }
 
-#[pymethods]
-impl PageIterator {
-    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
-        slf
-    }
-    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        let stream = self.stream.clone();
-        let next = py.detach(|| {
-            runtime::block_on(async move {
-                let mut guard = stream.lock().await;
-                let item = match guard.as_mut() {
-                    Some(s) => s.next().await,
-                    None => None,
-                };
-                if item.is_none() {
-                    *guard = None;
-                }
-                item
-            })
-        });
-        match next {
-            None => Ok(None),
-            Some(r) => result_to_py(py, r).map(Some),
+impl CallCtl {
+    fn new(control: CallControl) -> CallCtl {
+        CallCtl {
+            control,
+            outcome: Mutex::new(None),
         }
     }
 }
 
-/// Items (or pages) of a paginated call, for `async for item in ...`.
-#[allow(missing_debug_implementations)] // holds a stream, which has no Debug
-#[pyclass(module = "hcpartner._native")]
-pub struct AsyncPageIterator {
-    stream: Shared,
+#[pymethods]
+impl CallCtl {
+    /// Stops waiting; an `OutcomeUnknown` (also a CancelledError) when a state change on the
+    /// wire goes on in the background, else None.
+    fn cancel(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        let mut outcome = self.outcome.lock().unwrap_or_else(|p| p.into_inner());
+        let e = outcome.get_or_insert_with(|| self.control.cancel("cancelled"));
+        e.as_ref().map(|e| {
+            abandoned(py, e, "CancelledOutcomeUnknown", None)
+                .into_value(py)
+                .into_any()
+        })
+    }
+
+    /// Done-callback of the future: a cancelled future cancels the call.
+    fn on_done(&self, py: Python<'_>, fut: &Bound<'_, PyAny>) -> PyResult<()> {
+        if fut.call_method0("cancelled")?.is_truthy()? {
+            self.cancel(py);
+        }
+        Ok(())
+    }
+}
+
+/// `for` / `async for` over a facade pager.
+#[derive(Debug)]
+#[pyclass(frozen, module = "hcpartner._native")]
+pub struct NativePager {
+    pager: Pager,
 }
 
 #[pymethods]
-impl AsyncPageIterator {
+impl NativePager {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+    fn __next__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let mut signal = None;
+        let pager = &self.pager;
+        let next = py.detach(|| {
+            facade::block_interruptible(async { Ok(pager.next().await) }, signal_check(&mut signal))
+        });
+        match next {
+            None => Err(signal.unwrap_or_else(|| raise(cancelled()))),
+            Some(Err(e)) | Some(Ok(Some(Err(e)))) => Err(to_pyerr(py, &e)),
+            Some(Ok(None)) => Err(PyStopIteration::new_err(())),
+            Some(Ok(Some(Ok(v)))) => built(py, self.pager.schema(), &v),
+        }
+    }
     fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
         slf
     }
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let stream = self.stream.clone();
+        let pager = self.pager.clone();
         awaitable(py, async move {
-            let mut guard = stream.lock().await;
-            let item = match guard.as_mut() {
-                Some(s) => s.next().await,
-                None => None,
-            };
-            if item.is_none() {
-                *guard = None;
-            }
+            let item = pager.next().await;
+            let schema = pager.schema();
             Box::new(move |py: Python<'_>| match item {
                 None => Err(PyStopAsyncIteration::new_err(())),
-                Some(r) => result_to_py(py, r),
+                Some(Ok(v)) => built(py, schema, &v),
+                Some(Err(e)) => Err(to_pyerr(py, &e)),
             }) as Finish
         })
+    }
+    #[getter]
+    fn operation(&self) -> &'static str {
+        self.pager.operation().name
     }
 }
 
@@ -317,10 +290,9 @@ pub fn sign_request<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     if let Some(h) = headers {
-        let items = if let Ok(d) = h.cast::<PyDict>() {
-            d.items().into_any()
-        } else {
-            h.clone()
+        let items = match h.cast::<PyDict>() {
+            Ok(d) => d.items().into_any(),
+            Err(_) => h.clone(),
         };
         for item in items.try_iter()? {
             let (k, v): (String, String) = item?.extract()?;

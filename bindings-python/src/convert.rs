@@ -1,7 +1,10 @@
-//! JSON values to Python objects and back. Integers stay `int`; every other number becomes
-//! `decimal.Decimal` with its exact digits (money is never rounded through float).
+//! Python values to the core's JSON params and back. Every decision about numbers is the
+//! facade's: a result is built by its response model (money is always `Decimal`, an `int` field
+//! always `int`, a `float` field `float`). Input of any kind the core cannot send is an
+//! `InvalidArgument` naming the field; nesting deeper than `MAX_DEPTH` (or cyclic) too.
 
-use pyo3::exceptions::PyTypeError;
+use hcpartner::facade::{Build, NumberKind, MAX_DEPTH};
+use hcpartner::Error;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -12,51 +15,96 @@ fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     DECIMAL.import(py, "decimal", "Decimal")
 }
 
-pub fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match v {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                i.into_pyobject(py)?.into_any()
-            } else if let Some(u) = n.as_u64() {
-                u.into_pyobject(py)?.into_any()
-            } else {
+/// Builds Python objects for the facade's walk over a result.
+pub struct PyBuild<'py>(pub Python<'py>);
+
+impl<'py> Build for PyBuild<'py> {
+    type Out = Bound<'py, PyAny>;
+    type Error = PyErr;
+    fn null(&mut self) -> PyResult<Self::Out> {
+        Ok(self.0.None().into_bound(self.0))
+    }
+    fn boolean(&mut self, b: bool) -> PyResult<Self::Out> {
+        Ok(PyBool::new(self.0, b).to_owned().into_any())
+    }
+    fn number(&mut self, n: &Number, kind: NumberKind) -> PyResult<Self::Out> {
+        let py = self.0;
+        let integral = n.is_i64() || n.is_u64();
+        match kind {
+            NumberKind::Float => Ok(PyFloat::new(py, n.as_f64().unwrap_or(f64::NAN)).into_any()),
+            NumberKind::Decimal => decimal_type(py)?.call1((n.to_string(),)),
+            NumberKind::Int | NumberKind::Unknown if integral => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => Ok(i.into_pyobject(py)?.into_any()),
+                (_, Some(u)) => Ok(u.into_pyobject(py)?.into_any()),
+                _ => unreachable!("integral numbers are i64 or u64"),
+            },
+            _ => {
                 let text = n.to_string();
-                // Big integers without a fraction stay integers.
+                // Integers too big for 64 bits stay integers.
                 if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-                    py.get_type::<PyInt>().call1((text,))?
+                    py.get_type::<PyInt>().call1((text,))
                 } else {
-                    decimal_type(py)?.call1((text,))?
+                    decimal_type(py)?.call1((text,))
                 }
             }
         }
-        Value::String(s) => PyString::new(py, s).into_any(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(to_py(py, item)?)?;
-            }
-            list.into_any()
+    }
+    fn string(&mut self, s: &str) -> PyResult<Self::Out> {
+        Ok(PyString::new(self.0, s).into_any())
+    }
+    fn list(&mut self, items: Vec<Self::Out>) -> PyResult<Self::Out> {
+        Ok(PyList::new(self.0, items)?.into_any())
+    }
+    fn object(&mut self, entries: Vec<(&str, Self::Out)>) -> PyResult<Self::Out> {
+        let d = PyDict::new(self.0);
+        for (k, v) in entries {
+            d.set_item(k, v)?;
         }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (k, item) in map {
-                dict.set_item(k, to_py(py, item)?)?;
-            }
-            dict.into_any()
-        }
-    })
+        Ok(d.into_any())
+    }
 }
 
-fn number_from_text(text: &str, what: &str) -> PyResult<Value> {
-    serde_json::from_str::<Number>(text)
+fn bad(path: &str, message: String) -> Error {
+    let field = match path.char_indices().nth(80) {
+        _ if path.is_empty() => "params".to_owned(),
+        Some((cut, _)) => format!("{}…", &path[..cut]),
+        None => path.to_owned(),
+    };
+    Error::invalid_argument(field, message)
+}
+
+fn child(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// A number from the text Python gives for it (`repr(float)`, `str(Decimal)`, `str(int)`).
+fn number(text: &str, path: &str) -> Result<Value, Error> {
+    text.parse::<Number>()
         .map(Value::Number)
-        .map_err(|_| PyTypeError::new_err(format!("{what} {text:?} is not a finite number")))
+        .map_err(|_| bad(path, format!("expected a finite number, got {text}")))
 }
 
-/// Python to JSON. `path` names the position for error messages (`params.customer_infos[0]`).
-pub fn from_py(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+/// Python to JSON; `path` names the position (`customer_infos[0].amount`).
+pub fn from_py(obj: &Bound<'_, PyAny>, path: &str) -> Result<Value, Error> {
+    from_py_at(obj, path, 0)
+}
+
+fn from_py_at(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Value, Error> {
+    let text = |o: &Bound<'_, PyAny>| -> Result<String, Error> {
+        o.str()
+            .and_then(|s| s.to_cow().map(|c| c.into_owned()))
+            .map_err(|e| bad(path, format!("cannot be read: {e}")))
+    };
+    if depth > MAX_DEPTH {
+        return Err(bad(
+            path,
+            format!("is nested deeper than {MAX_DEPTH} levels (or contains itself)"),
+        ));
+    }
     if obj.is_none() {
         return Ok(Value::Null);
     }
@@ -67,41 +115,70 @@ pub fn from_py(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
         if let Ok(i) = obj.extract::<i64>() {
             return Ok(Value::from(i));
         }
-        return number_from_text(&obj.str()?.to_cow()?, path);
+        return number(&text(obj)?, path);
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::String(s.to_cow()?.into_owned()));
+        return s
+            .to_cow()
+            .map(|s| Value::String(s.into_owned()))
+            .map_err(|_| bad(path, "is not valid Unicode (a lone surrogate)".to_owned()));
     }
     if obj.is_instance_of::<PyFloat>() {
         // repr() is the shortest text that round-trips: 0.1 stays 0.1.
-        return number_from_text(&obj.repr()?.to_cow()?, path);
+        let r = obj
+            .repr()
+            .map_err(|e| bad(path, e.to_string()))?
+            .to_string();
+        return number(&r, path);
     }
-    if obj.is_instance(decimal_type(obj.py())?)? {
-        return number_from_text(&obj.str()?.to_cow()?, path);
+    let py = obj.py();
+    if obj
+        .is_instance(decimal_type(py).map_err(|e| bad(path, e.to_string()))?)
+        .unwrap_or(false)
+    {
+        return number(&text(obj)?, path);
     }
     if let Ok(d) = obj.cast::<PyDict>() {
         let mut map = Map::new();
         for (k, v) in d.iter() {
-            let key: String = k.extract().map_err(|_| {
-                PyTypeError::new_err(format!(
-                    "{path}: keys must be strings, got {}",
-                    k.get_type()
-                ))
-            })?;
-            let child = format!("{path}.{key}");
-            map.insert(key, from_py(&v, &child)?);
+            let Ok(key) = k.cast::<PyString>().map(|k| k.to_string()) else {
+                return Err(bad(
+                    path,
+                    format!("keys must be strings, got {}", type_name(&k)),
+                ));
+            };
+            let value = from_py_at(&v, &child(path, &key), depth + 1)?;
+            map.insert(key, value);
         }
         return Ok(Value::Object(map));
     }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
         let mut out = Vec::new();
-        for (i, item) in obj.try_iter()?.enumerate() {
-            out.push(from_py(&item?, &format!("{path}[{i}]"))?);
+        let items = obj.try_iter().map_err(|e| bad(path, e.to_string()))?;
+        for (i, item) in items.enumerate() {
+            let item = item.map_err(|e| bad(path, e.to_string()))?;
+            out.push(from_py_at(&item, &format!("{path}[{i}]"), depth + 1)?);
         }
         return Ok(Value::Array(out));
     }
-    Err(PyTypeError::new_err(format!(
-        "{path}: cannot send a {} (use str, int, float, Decimal, bool, None, list or dict)",
-        obj.get_type().name()?
-    )))
+    let what = type_name(obj);
+    let advice = match what.as_str() {
+        "set" | "frozenset" => "; pass a list",
+        "bytes" | "bytearray" => "; pass a str",
+        "datetime" | "date" | "Timestamp" => "; pass an ISO 8601 string",
+        _ => "",
+    };
+    Err(bad(
+        path,
+        format!(
+            "cannot send a {what} (send str, int, float, Decimal, bool, None, list or dict){advice}"
+        ),
+    ))
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "value".to_owned())
 }

@@ -383,7 +383,8 @@ impl fmt::Display for Error {
             (Some(code), Some(status)) => write!(f, "{code} (HTTP {status}): ")?,
             (Some(code), None) => write!(f, "{code}: ")?,
             (None, Some(status)) => write!(f, "HTTP {status}: ")?,
-            (None, None) => write!(f, "{}: ", i.kind.as_str())?,
+            (None, None) if i.field.is_none() => write!(f, "{}: ", i.kind.as_str())?,
+            (None, None) => {}
         }
         if let Some(field) = &i.field {
             write!(f, "`{field}`: ")?;

@@ -14,6 +14,9 @@ import pytest
 
 import hcpartner
 
+# Tests talk only to 127.0.0.1: the default credential chain must not try the metadata service.
+os.environ["HCPARTNER_METADATA_DISABLED"] = "1"
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -54,14 +57,12 @@ class Emulator:
 
     def client(self, **options: Any) -> hcpartner.Client:
         options.setdefault("credentials", self.aksk())
-        options.setdefault("retry_base_delay", 0.01)
-        options.setdefault("throttle_delay", 0.01)
+        options.setdefault("retry", {"base_delay": 0.01, "throttle_delay": 0.01})
         return hcpartner.Client(endpoint=self.url, **options)
 
     def async_client(self, **options: Any) -> hcpartner.AsyncClient:
         options.setdefault("credentials", self.aksk())
-        options.setdefault("retry_base_delay", 0.01)
-        options.setdefault("throttle_delay", 0.01)
+        options.setdefault("retry", {"base_delay": 0.01, "throttle_delay": 0.01})
         return hcpartner.AsyncClient(endpoint=self.url, **options)
 
 

@@ -34,7 +34,7 @@ def test_no_secret_in_reprs() -> None:
 
 def test_construction_never_touches_the_network() -> None:
     # A port nothing listens on: building succeeds; the first call fails to connect.
-    c = hcpartner.Client(endpoint="http://127.0.0.1:9", credentials=hcpartner.AkSk("a", "b", domain_id="d"), max_attempts=1)
+    c = hcpartner.Client(endpoint="http://127.0.0.1:9", credentials=hcpartner.AkSk("a", "b", domain_id="d"), retry={"max_attempts": 1})
     with pytest.raises(hcpartner.ConnectionError) as e:
         c.list_sub_customers(limit=10)
     assert isinstance(e.value, builtins.ConnectionError) and e.value.dispatch == "not_sent"
@@ -47,8 +47,21 @@ def test_bad_options_name_the_field() -> None:
     with pytest.raises(hcpartner.InvalidArgument) as e:
         hcpartner.Client(site="mars", credentials=hcpartner.AkSk("a", "b"))
     assert e.value.field == "site"
-    with pytest.raises(TypeError):
-        hcpartner.Client(credentials="AK:SK")
+    with pytest.raises(hcpartner.InvalidArgument) as e:
+        hcpartner.Client(credentials="AK:SK")  # type: ignore[arg-type]
+    assert e.value.field == "credentials"
+    with pytest.raises(hcpartner.InvalidArgument) as e:
+        hcpartner.Client(endpoint="http://127.0.0.1:9", timeouts={"total": -1})
+    assert e.value.field == "timeouts.total" and "Client options" in str(e.value)
+    with pytest.raises(hcpartner.InvalidArgument) as e:
+        hcpartner.Client(endpoint="http://127.0.0.1:9", timeouts={"totl": 1})  # type: ignore[typeddict-unknown-key]
+    assert e.value.field == "timeouts.totl"
+    with pytest.raises(hcpartner.InvalidArgument) as e:
+        hcpartner.Client(endpoint="http://127.0.0.1:9", retry={"max_attempts": "3"})  # type: ignore[typeddict-item]
+    assert e.value.field == "retry.max_attempts"
+    with pytest.raises(hcpartner.InvalidArgument) as e:
+        hcpartner.Client(endpoint="http://127.0.0.1:9", rate_limit=1e-20)
+    assert e.value.field == "rate_limit"
 
 
 def test_exception_tree() -> None:
@@ -63,7 +76,7 @@ def test_exception_tree() -> None:
 def test_profile_and_env_providers(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "credentials"
     path.write_text("[global]\nak = FILE-AK\nsk = FILE-SK\ndomain_id = D\n")
-    c = hcpartner.Client(endpoint="http://127.0.0.1:9", credentials=hcpartner.from_profile(str(path)), max_attempts=1)
+    c = hcpartner.Client(endpoint="http://127.0.0.1:9", credentials=hcpartner.from_profile(str(path)), retry={"max_attempts": 1})
     with pytest.raises(hcpartner.ConnectionError):
         c.call("list_sub_customers", limit=1)  # credentials loaded fine; only the network is missing
     monkeypatch.delenv("HUAWEICLOUD_SDK_AK", raising=False)

@@ -55,7 +55,7 @@ def test_password_and_token_auth(emu: Emulator) -> None:
 def test_throttled(emu: Emulator) -> None:
     emu.fault(path="/v2/partners/sub-customers/query", kind="throttle", count=5)
     with pytest.raises(hcpartner.ThrottledError) as e:
-        emu.client(max_attempts=2).list_sub_customers()
+        emu.client(retry={"max_attempts": 2, "base_delay": 0.01}).list_sub_customers()
     assert (e.value.status, e.value.error_code, e.value.retryable, e.value.attempts) == (429, "APIGW.0308", True, 2)
 
 
@@ -68,13 +68,13 @@ def test_reads_are_retried_after_a_dropped_connection(emu: Emulator, client: hcp
 def test_timeout(emu: Emulator) -> None:
     emu.fault(path="/v2/partners/sub-customers/query", kind="delay", delay_ms=1500, count=3)
     with pytest.raises(hcpartner.TimeoutError) as e:
-        emu.client(timeout=0.3, max_attempts=2).list_sub_customers()
+        emu.client(timeouts={"attempt": 0.3}, retry={"max_attempts": 2, "base_delay": 0.01}).list_sub_customers()
     assert isinstance(e.value, TimeoutError) and e.value.dispatch == "maybe_sent"
 
 
 def test_connection_error() -> None:
     client = hcpartner.Client(endpoint="http://127.0.0.1:9", credentials=hcpartner.AkSk("a", "b", domain_id="d"),
-                              max_attempts=2, retry_base_delay=0.01)
+                              retry={"max_attempts": 2, "base_delay": 0.01})
     with pytest.raises(hcpartner.ConnectionError) as e:
         client.update_customer_account_amount(customer_id="c", amount=1)
     assert (e.value.dispatch, e.value.attempts) == ("not_sent", 2), "never sent, so even money may be retried"

@@ -6,56 +6,54 @@
 >>> df = client.paginate("list_sub_customers", limit=100).to_pandas()  # doctest: +SKIP
 
 Every operation of the official SDK is a method with keyword arguments; results are plain dicts
-(integers as ``int``, every other number as an exact ``decimal.Decimal``). ``AsyncClient`` has the
-same methods as coroutines. Errors are the classes in ``hcpartner.errors``.
+whose numbers follow the API description: money and other decimals are ``decimal.Decimal``,
+integers ``int``. ``AsyncClient`` has the same methods as coroutines. Errors are the classes in
+``hcpartner.errors``; the library logs (retries, request ids, never a secret) to the ``logging``
+logger ``hcpartner``.
 """
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional
+import asyncio
+from typing import Any, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional, TypedDict
+
 
 from . import _native
-from ._native import AkSk, AssumeRole, Password, Token, default_chain, from_env, from_profile, sign_request
+from ._native import sign_request
 from ._operations import OPERATIONS, AsyncOperations, SyncOperations
-from .errors import (
-    ApiError,
-    AuthError,
-    ConnectionError,
-    DecodeError,
-    HcpError,
-    InvalidArgument,
-    OutcomeUnknown,
-    ThrottledError,
-    TimeoutError,
-)
+from .credentials import (AkSk, AssumeRole, Credentials, Password, Provider, Token, default_chain, from_env,
+                          from_metadata, from_profile, spec_of)
+from .errors import (ApiError, AuthError, CancelledOutcomeUnknown, ConnectionError, DecodeError, HcpError,
+                     InternalError, InterruptedOutcomeUnknown, InvalidArgument, OutcomeUnknown, ThrottledError,
+                     TimeoutError)
 
 __version__: str = _native.__version__
 
 __all__ = [
-    "Client",
-    "AsyncClient",
-    "AkSk",
-    "Password",
-    "Token",
-    "AssumeRole",
-    "from_env",
-    "from_profile",
-    "default_chain",
-    "sign_request",
-    "to_dataframe",
-    "Paginator",
-    "AsyncPaginator",
-    "OPERATIONS",
-    "HcpError",
-    "InvalidArgument",
-    "AuthError",
-    "ApiError",
-    "ThrottledError",
-    "TimeoutError",
-    "ConnectionError",
-    "OutcomeUnknown",
-    "DecodeError",
+    "Client", "AsyncClient", "AkSk", "Password", "Token", "AssumeRole", "Provider", "Credentials", "from_env",
+    "from_profile", "from_metadata", "default_chain", "sign_request", "to_dataframe", "Paginator",
+    "AsyncPaginator", "Timeouts", "Retry", "OPERATIONS", "HcpError", "InvalidArgument", "AuthError", "ApiError",
+    "ThrottledError", "TimeoutError", "ConnectionError", "OutcomeUnknown", "InterruptedOutcomeUnknown",
+    "CancelledOutcomeUnknown", "DecodeError", "InternalError",
 ]
+
+
+class Timeouts(TypedDict, total=False):
+    """Seconds. ``total`` bounds the whole call: rate-limit waits, credential fetches, retries."""
+
+    connect: float
+    read: float
+    attempt: float
+    total: float
+
+
+class Retry(TypedDict, total=False):
+    """How reads are retried (state changes are never resent once they may have arrived)."""
+
+    max_attempts: int
+    base_delay: float
+    max_delay: float
+    throttle_delay: float
 
 
 def to_dataframe(items: Iterable[Mapping[str, Any]]) -> Any:
@@ -76,13 +74,17 @@ def _merge(params: Optional[Mapping[str, Any]], kwargs: Mapping[str, Any]) -> Di
 
 
 class Paginator:
-    """Every item of a paginated operation, fetched page by page as you iterate."""
+    """Every item (or page) of a paginated operation, fetched as you iterate. The operation and
+    params are checked when it is made; iterating again starts again."""
 
     def __init__(self, native: Any, operation: str, params: Dict[str, Any], pages: bool) -> None:
-        self._native, self._operation, self._params, self._pages = native, operation, params, pages
+        self._args = (operation, params, pages)
+        self._native, self._first = native, native.pager(operation, params, pages)
 
     def __iter__(self) -> Iterator[Dict[str, Any]]:
-        return iter(self._native.paginate(self._operation, self._params, self._pages))
+        it: Iterator[Dict[str, Any]] = self._first or self._native.pager(*self._args)
+        self._first = None
+        return it
 
     def to_list(self) -> List[Dict[str, Any]]:
         return list(self)
@@ -92,28 +94,22 @@ class Paginator:
         return to_dataframe(self)
 
     def __repr__(self) -> str:
-        kind = "pages" if self._pages else "items"
-        return f"<Paginator {kind} of {self._operation} {self._params!r}>"
+        operation, params, pages = self._args
+        return f"<{type(self).__name__} {'pages' if pages else 'items'} of {operation} {params!r}>"
 
 
-class AsyncPaginator:
-    """``async for`` over every item of a paginated operation."""
-
-    def __init__(self, native: Any, operation: str, params: Dict[str, Any], pages: bool) -> None:
-        self._native, self._operation, self._params, self._pages = native, operation, params, pages
+class AsyncPaginator(Paginator):
+    """``async for`` over every item (or page) of a paginated operation."""
 
     def __aiter__(self) -> AsyncIterator[Dict[str, Any]]:
-        it: AsyncIterator[Dict[str, Any]] = self._native.paginate_async(self._operation, self._params, self._pages)
+        it: AsyncIterator[Dict[str, Any]] = iter(self)  # type: ignore[assignment]
         return it
 
-    async def to_list(self) -> List[Dict[str, Any]]:
+    async def to_list(self) -> List[Dict[str, Any]]:  # type: ignore[override]
         return [item async for item in self]
 
     async def to_pandas(self) -> Any:
         return to_dataframe(await self.to_list())
-
-    def __repr__(self) -> str:
-        return f"<AsyncPaginator of {self._operation} {self._params!r}>"
 
 
 class _Base:
@@ -124,20 +120,32 @@ class _Base:
         *,
         site: Optional[str] = None,
         endpoint: Optional[str] = None,
-        credentials: Any = None,
+        credentials: Optional[Credentials] = None,
+        iam_endpoint: Optional[str] = None,
+        timeouts: Optional[Timeouts] = None,
+        retry: Optional[Retry] = None,
+        proxy: Optional[str] = None,
+        language: Optional[str] = None,
+        rate_limit: Optional[float] = None,
+        rate_limits: Optional[Mapping[str, float]] = None,
+        user_agent: Optional[str] = None,
+        verify_tls: bool = True,
+        token_refresh_margin: Optional[float] = None,
+        clock_skew_correction: Optional[bool] = None,
         _native_client: Any = None,
-        **options: Any,
     ) -> None:
-        """Options: ``site`` ("cn" default, "intl") or ``endpoint`` (a base URL, e.g. the emulator's);
-        ``credentials`` (AkSk, Password, Token, AssumeRole, from_env(), from_profile(); default:
-        environment, then profile file); ``iam_endpoint``, ``connect_timeout``, ``read_timeout``,
-        ``timeout`` (one attempt), ``total_timeout`` (seconds), ``max_attempts``,
-        ``retry_base_delay``, ``retry_max_delay``, ``throttle_delay``, ``proxy``, ``language``
-        ("zh_CN"/"en_US"), ``rate_limit`` (requests/s per operation), ``rate_limits``
-        ({op: per_second}), ``user_agent``, ``verify_tls``. Never touches the network."""
-        self._native = _native_client or _native.Client(
-            site=site, endpoint=endpoint, credentials=credentials, **options
-        )
+        """``site`` ("cn" default, "intl"); ``endpoint`` (a base URL, e.g. the emulator's);
+        ``credentials`` (default: environment, then profile file, then ECS metadata); every other
+        option as in docs/options.md. Never touches the network."""
+        if _native_client is None:
+            options = dict(site=site, endpoint=endpoint, iam_endpoint=iam_endpoint, timeouts=timeouts, retry=retry,
+                           proxy=proxy, language=language, rate_limit=rate_limit, rate_limits=rate_limits,
+                           user_agent=user_agent, verify_tls=verify_tls, token_refresh_margin=token_refresh_margin,
+                           clock_skew_correction=clock_skew_correction)
+            if credentials is not None:
+                options["credentials"] = spec_of(credentials)
+            _native_client = _native.Client({k: v for k, v in options.items() if v is not None})
+        self._native = _native_client
 
     @property
     def endpoint(self) -> str:
@@ -145,14 +153,18 @@ class _Base:
         return ep
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}{repr(self._native)[len('Client'):]}"
+        return f"{type(self).__name__}(endpoint={self.endpoint!r}, site={self._native.site!r}, auth={self._native.auth!r})"
+
+    def __reduce__(self) -> Any:
+        raise TypeError(f"{type(self).__name__} holds credentials and cannot be pickled")
 
     def _for_customer(self, agency_name: str, customer_id: Optional[str], customer_name: Optional[str]) -> Any:
         return self._native.for_customer(agency_name, customer_id=customer_id, customer_name=customer_name)
 
 
 class Client(_Base, SyncOperations):
-    """The synchronous client. Thread-safe: share one across threads; calls release the GIL."""
+    """The synchronous client. Thread-safe: share one across threads; calls release the GIL and
+    answer Ctrl-C (a read stops at once; see ``InterruptedOutcomeUnknown`` for state changes)."""
 
     def _call(self, operation: str, params: Dict[str, Any]) -> Dict[str, Any]:
         result: Dict[str, Any] = self._native.call(operation, params)
@@ -187,10 +199,19 @@ class Client(_Base, SyncOperations):
 
 
 class AsyncClient(_Base, AsyncOperations):
-    """The asyncio client: every operation is a coroutine; many can be in flight at once."""
+    """The asyncio client: every operation is a coroutine; many can be in flight at once.
+    Cancelling one (or a timeout around it) stops a read at once; see
+    ``CancelledOutcomeUnknown`` for state changes."""
 
     async def _call(self, operation: str, params: Dict[str, Any]) -> Dict[str, Any]:
-        result: Dict[str, Any] = await self._native.call_async(operation, params)
+        fut, control = self._native.call_async(operation, params)
+        try:
+            result: Dict[str, Any] = await fut
+        except asyncio.CancelledError as cancelled:
+            abandoned = control.cancel()
+            if abandoned is not None:
+                raise abandoned from cancelled
+            raise
         return result
 
     async def call(self, operation: str, params: Optional[Mapping[str, Any]] = None, /, **kwargs: Any) -> Dict[str, Any]:

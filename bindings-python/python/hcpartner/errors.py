@@ -8,11 +8,23 @@
 - ``TimeoutError`` / ``ConnectionError`` (also the built-in ones): no answer in time / no connection.
 - ``OutcomeUnknown``: a call that moves money, coupons, orders or resources failed after it may
   have reached the server. It may have been applied: check before trying again.
-- ``DecodeError``: a response that could not be read (``body_excerpt`` shows its start).
+- ``DecodeError``: a response that could not be read (``body_excerpt`` shows its start). With a
+  2xx ``status`` the server did the work: a state change was applied; do not send it again.
+- ``InternalError``: a bug in hcpartner (a caught panic); ``dispatch`` says whether it was sent.
+
+Giving up on a state change that may be on the wire never cuts it off: it runs to its end in the
+background (its outcome is logged at WARNING under ``hcpartner``) and the caller gets
+``InterruptedOutcomeUnknown`` (Ctrl-C: also a ``KeyboardInterrupt``) or
+``CancelledOutcomeUnknown`` (asyncio cancel or timeout: also a ``CancelledError``).
+
+``code`` is the stable number of the kind, the same in every face (100 InvalidArgument, 200
+Auth, 300 Api, 301 Throttled, 302 Decode, 400 Timeout, 401 Connection, 500 OutcomeUnknown, 900
+Internal).
 """
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 from typing import Optional
 
@@ -25,7 +37,10 @@ __all__ = [
     "TimeoutError",
     "ConnectionError",
     "OutcomeUnknown",
+    "InterruptedOutcomeUnknown",
+    "CancelledOutcomeUnknown",
     "DecodeError",
+    "InternalError",
 ]
 
 
@@ -33,6 +48,8 @@ class HcpError(Exception):
     """Root of every hcpartner error."""
 
     kind: Optional[str]
+    #: The kind's stable number (see the module doc).
+    code: Optional[int]
     #: "not_sent", "maybe_sent" or "responded": how far the request got.
     dispatch: Optional[str]
     status: Optional[int]
@@ -51,6 +68,7 @@ class HcpError(Exception):
         message: str,
         *,
         kind: Optional[str] = None,
+        code: Optional[int] = None,
         dispatch: Optional[str] = None,
         status: Optional[int] = None,
         error_code: Optional[str] = None,
@@ -65,6 +83,7 @@ class HcpError(Exception):
     ) -> None:
         super().__init__(message)
         self.kind = kind
+        self.code = code
         self.dispatch = dispatch
         self.status = status
         self.error_code = error_code
@@ -117,5 +136,18 @@ class OutcomeUnknown(HcpError):
     """A state-changing call failed after it may have been applied: reconcile before retrying."""
 
 
+class InterruptedOutcomeUnknown(OutcomeUnknown, KeyboardInterrupt):
+    """Ctrl-C while a state change may have been on the wire: it goes on in the background."""
+
+
+class CancelledOutcomeUnknown(OutcomeUnknown, asyncio.CancelledError):
+    """An asyncio cancel (or timeout) while a state change may have been on the wire: it goes on
+    in the background."""
+
+
 class DecodeError(HcpError):
     """A response arrived but could not be read."""
+
+
+class InternalError(HcpError):
+    """A bug in hcpartner, caught: please report it."""

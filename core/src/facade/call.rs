@@ -75,6 +75,30 @@ pub fn block<T>(fut: impl Future<Output = Result<T>>) -> Result<T> {
     blocking_handle()?.block_on(guard(Dispatch::NotSent, fut))
 }
 
+/// [`block`] for work that may be dropped at any point (reads, such as the next page), asking
+/// `interrupted` every [`INTERRUPT_CHECK`]; `None` when it said yes.
+pub fn block_interruptible<T>(
+    fut: impl Future<Output = Result<T>>,
+    mut interrupted: impl FnMut() -> bool,
+) -> Option<Result<T>> {
+    let handle = match blocking_handle() {
+        Ok(h) => h,
+        Err(e) => return Some(Err(e)),
+    };
+    handle.block_on(async move {
+        let fut = guard(Dispatch::NotSent, fut);
+        tokio::pin!(fut);
+        let start = tokio::time::Instant::now() + INTERRUPT_CHECK;
+        let mut tick = tokio::time::interval_at(start, INTERRUPT_CHECK);
+        loop {
+            tokio::select! {
+                r = &mut fut => return Some(r),
+                _ = tick.tick() => if interrupted() { return None },
+            }
+        }
+    })
+}
+
 impl Client {
     /// Looks `operation` up and checks `params` against it, sending nothing.
     pub fn prepare(&self, operation: &str, params: Value) -> Result<(&'static Operation, Value)> {

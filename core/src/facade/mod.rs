@@ -13,8 +13,8 @@ mod pager;
 mod report;
 
 pub use call::{
-    block, call, call_blocking, call_interruptible, guard, spawn_call, Answer, Blocking,
-    CallControl,
+    block, block_interruptible, call, call_blocking, call_interruptible, guard, spawn_call, Answer,
+    Blocking, CallControl,
 };
 pub use numbers::{build, shape, Build, NumberKind, Numbers, Schema};
 pub use options::{
