@@ -73,6 +73,7 @@ impl NativeClient {
             .and_then(ClientOptions::into_config)
             .map_err(raise)?;
         let client = CoreClient::new(config).map_err(raise)?;
+        crate::refresh_logging();
         Ok(NativeClient { client })
     }
 

@@ -1,26 +1,15 @@
-//! Core errors become the exception classes of `hcpartner.errors` (defined in Python so they can
-//! also derive from the built-in TimeoutError / ConnectionError / ValueError). The attributes
-//! are the facade's `ErrorReport`, whatever the kind.
+//! Core errors become the exception classes of `hcpartner.errors` (generated from
+//! core/api/faces.json; Python classes so they can also derive from the built-in TimeoutError /
+//! ConnectionError / ValueError). The attributes are the facade's `ErrorReport`.
 
-use hcpartner::{Error, ErrorKind};
+use hcpartner::facade::{build, Schema};
+use hcpartner::Error;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
 
-fn class_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::InvalidArgument => "InvalidArgument",
-        ErrorKind::Auth => "AuthError",
-        ErrorKind::Api => "ApiError",
-        ErrorKind::Throttled => "ThrottledError",
-        ErrorKind::Timeout => "TimeoutError",
-        ErrorKind::Connect => "ConnectionError",
-        ErrorKind::OutcomeUnknown => "OutcomeUnknown",
-        ErrorKind::Decode => "DecodeError",
-        ErrorKind::Internal => "InternalError",
-        _ => "HcpError",
-    }
-}
+use crate::convert::PyBuild;
 
 pub fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     static MODULE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -31,29 +20,27 @@ pub fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
         .map(|m| m.bind(py))
 }
 
-/// The exception for `e`, of class `class` (default: the one for its kind).
+/// The exception for `e`, of class `class` (default: the one for its kind), its attributes the
+/// facade's error report.
 pub fn exception<'py>(
     py: Python<'py>,
     e: &Error,
     class: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let cls = errors_module(py)?.getattr(class.unwrap_or(class_name(e.kind())))?;
-    let report = e.report();
-    let kw = PyDict::new(py);
-    kw.set_item("kind", report.kind)?;
-    kw.set_item("code", report.code)?;
-    kw.set_item("dispatch", report.dispatch)?;
-    kw.set_item("status", report.status)?;
-    kw.set_item("error_code", report.error_code)?;
-    kw.set_item("error_msg", report.message)?;
-    kw.set_item("request_id", report.request_id)?;
-    kw.set_item("retryable", report.retryable)?;
-    kw.set_item("field", report.field)?;
-    kw.set_item("operation", report.operation)?;
-    kw.set_item("hint", report.hint)?;
-    kw.set_item("attempts", report.attempts)?;
-    kw.set_item("body_excerpt", report.body_excerpt)?;
-    cls.call((report.display,), Some(&kw))
+    let module = errors_module(py)?;
+    let cls = match class {
+        Some(name) => module.getattr(name)?,
+        None => module.getattr("_BY_KIND")?.get_item(e.kind().as_str())?,
+    };
+    let mut report =
+        serde_json::to_value(e.report()).map_err(|err| PyValueError::new_err(err.to_string()))?;
+    let display = report
+        .as_object_mut()
+        .and_then(|m| m.remove("display"))
+        .and_then(|d| d.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let kw = build(Schema::Any, &report, &mut PyBuild(py))?;
+    cls.call((display,), Some(kw.cast::<PyDict>()?))
 }
 
 /// The Python exception for a core error, with every detail as an attribute.

@@ -7,16 +7,37 @@ mod client;
 mod convert;
 mod errors;
 
+use std::sync::OnceLock;
+
 use pyo3::prelude::*;
+
+/// pyo3-log caches each logger's level; a new client drops that cache, so logging configured
+/// after the first call (a notebook's `basicConfig`) is seen by the clients made after it.
+static LOGGING: OnceLock<pyo3_log::ResetHandle> = OnceLock::new();
+
+pub fn refresh_logging() {
+    if let Some(h) = LOGGING.get() {
+        h.reset();
+    }
+}
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // The core's `tracing` events reach Python's `logging` under the logger `hcpartner`.
-    let _ = pyo3_log::try_init();
+    if let Ok(handle) = pyo3_log::try_init() {
+        let _ = LOGGING.set(handle);
+    }
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<client::NativePager>()?;
     m.add_class::<client::CallCtl>()?;
     m.add_function(wrap_pyfunction!(client::sign_request, m)?)?;
+    m.add_function(wrap_pyfunction!(refresh_logging_py, m)?)?;
     Ok(())
+}
+
+/// Makes hcpartner see logging levels changed since its loggers were first used.
+#[pyfunction(name = "refresh_logging")]
+fn refresh_logging_py() {
+    refresh_logging();
 }

@@ -1,17 +1,19 @@
 //! The hcpartner code generator: reads the API description in `core/api/` and writes
 //! `core/src/generated/` and the generated half of the Python package
-//! (`bindings-python/python/hcpartner/`: `_operations.py`, `_operations.pyi`, `types.py`); later
-//! also the TypeScript types.
+//! (`bindings-python/python/hcpartner/`: `_operations.py`, `_operations.pyi`, `types.py`, and from
+//! `faces.json` `errors.py`, `credentials.py`, `_client_base.py`); later also the TypeScript types.
 //!
 //! `cargo run -p codegen` writes the files; `cargo run -p codegen -- --check` lists the files that
 //! differ from a fresh run and exits 1. Rust output is passed through `rustfmt` (the toolchain's,
 //! or `$RUSTFMT`) with the workspace's configuration, so `cargo fmt --check` agrees with it.
 
 pub mod docs;
+pub mod faces;
 pub mod model;
 pub mod names;
 mod parse;
 pub mod python;
+pub mod python_faces;
 pub mod rust;
 
 use std::io::Write as _;
@@ -48,7 +50,14 @@ pub fn generate(root: &Path) -> Result<Vec<Output>, String> {
             text,
         });
     }
-    for (rel, text) in python::generate(&api)? {
+    let faces = faces::Faces::load(&root.join("core/api"))?;
+    let face_files = [
+        ("errors.py", python_faces::errors_py(&faces)),
+        ("credentials.py", python_faces::credentials_py(&faces)),
+        ("_client_base.py", python_faces::client_base_py(&faces)),
+    ];
+    let face_files = face_files.into_iter().map(|(n, t)| (n.to_owned(), t));
+    for (rel, text) in python::generate(&api)?.into_iter().chain(face_files) {
         out.push(Output {
             path: Path::new(python::OUT).join(rel),
             text,

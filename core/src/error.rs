@@ -250,6 +250,16 @@ impl Error {
         self
     }
 
+    /// A failure of a step before this call's own request was sent (credentials): the request
+    /// was not sent, whatever the step's own request went through.
+    pub(crate) fn before_send(mut self, what: &str) -> Error {
+        if self.inner.dispatch != Dispatch::NotSent {
+            self.inner.dispatch = Dispatch::NotSent;
+            self.inner.message = format!("while {what}: {}", self.inner.message);
+        }
+        self
+    }
+
     /// Reports an error answer met while obtaining credentials as `Auth`, keeping its code,
     /// status and request id and saying what was being done.
     pub(crate) fn into_auth(mut self, what: &str) -> Error {

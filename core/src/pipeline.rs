@@ -102,7 +102,9 @@ impl Client {
                         auth.authorize(self, op.service, deadline),
                     )
                     .await
-                    .map_err(|_| out_of_time("while obtaining credentials"))??;
+                    .map_err(|_| out_of_time("while obtaining credentials"))?
+                    // Whatever happened to a token or domain-id request, this one was not sent.
+                    .map_err(|e| e.before_send("obtaining credentials"))?;
                     let headers = applied.headers(&out, transport.now())?;
                     Ok::<_, Error>((applied, headers))
                 };

@@ -49,11 +49,37 @@ impl std::fmt::Debug for SigningKey<'_> {
 }
 
 /// The result of signing: headers to add (in the order the official SDK adds them) and the
-/// canonical request, useful when a gateway disagrees.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// canonical request, useful when a gateway disagrees. `Debug` hides the security token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Signed {
     pub headers: Vec<(&'static str, String)>,
     pub canonical_request: String,
+}
+
+impl std::fmt::Debug for Signed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| match *k {
+                "X-Security-Token" => (*k, "***"),
+                _ => (*k, v.as_str()),
+            })
+            .collect();
+        // The canonical request lists the signed headers' values, the security token among them.
+        let canonical: Vec<&str> = self
+            .canonical_request
+            .split('\n')
+            .map(|l| match l.starts_with("x-security-token:") {
+                true => "x-security-token:***",
+                false => l,
+            })
+            .collect();
+        f.debug_struct("Signed")
+            .field("headers", &headers)
+            .field("canonical_request", &canonical.join("\n"))
+            .finish()
+    }
 }
 
 impl Signed {

@@ -115,3 +115,72 @@ fn environment_provider_uses_official_names() {
         unsafe { std::env::remove_var(k) };
     }
 }
+
+#[test]
+fn a_fork_during_a_token_refresh_does_not_hang_the_child() {
+    // IAM answers after 1.5 s, so a parent thread is inside the token fetch (holding the refresh
+    // lock) when the process forks.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let server = support::Server::start(|r, n| match r.path.as_str() {
+                "/v3/auth/tokens" => {
+                    let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
+                    let body = json!({"token": {"expires_at": expires
+                        .format(&time::format_description::well_known::Rfc3339).unwrap()}});
+                    support::Action::Sleep(
+                        Duration::from_millis(1500),
+                        Box::new(support::Action::Reply(
+                            201,
+                            vec![("X-Subject-Token".into(), format!("tok-{n}"))],
+                            body.to_string(),
+                        )),
+                    )
+                }
+                _ => support::json(200, json!({"n": n})),
+            })
+            .await;
+            tx.send(server.url.clone()).unwrap();
+            std::future::pending::<()>().await;
+        });
+    });
+    let url = rx.recv().unwrap();
+    let config = Config::builder()
+        .endpoint(&url)
+        .credentials(hcpartner::credentials::Password::new("u", "pw", "d"))
+        .total_timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let client = Client::new(config).unwrap();
+    let refreshing = {
+        let client = client.clone();
+        std::thread::spawn(move || runtime::block_on(client.call_op(&READ, json!({}))))
+    };
+    std::thread::sleep(Duration::from_millis(300));
+
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork failed");
+    if pid == 0 {
+        // The inherited lock belongs to a thread that does not exist here: a fresh cache, its
+        // own token fetch, done within a few seconds.
+        let ok = runtime::block_on(async {
+            tokio::time::timeout(Duration::from_secs(8), client.call_op(&READ, json!({}))).await
+        });
+        let code = match ok {
+            Ok(Ok(_)) => 0,
+            Ok(Err(_)) => 2,
+            Err(_) => 1,
+        };
+        unsafe { libc::_exit(code) };
+    }
+    let mut status = 0;
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert!(libc::WIFEXITED(status), "child did not exit normally");
+    assert_eq!(
+        libc::WEXITSTATUS(status),
+        0,
+        "child call failed (1 = hang, 2 = error)"
+    );
+    refreshing.join().unwrap().unwrap();
+}

@@ -15,14 +15,15 @@ logger ``hcpartner``.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional, TypedDict
+from typing import Any, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional
 
 
 from . import _native
-from ._native import sign_request
+from ._client_base import ClientBase, Retry, Timeouts
+from ._native import refresh_logging, sign_request
 from ._operations import OPERATIONS, AsyncOperations, SyncOperations
 from .credentials import (AkSk, AssumeRole, Credentials, Password, Provider, Token, default_chain, from_env,
-                          from_metadata, from_profile, spec_of)
+                          from_metadata, from_profile)
 from .errors import (ApiError, AuthError, CancelledOutcomeUnknown, ConnectionError, DecodeError, HcpError,
                      InternalError, InterruptedOutcomeUnknown, InvalidArgument, OutcomeUnknown, ThrottledError,
                      TimeoutError)
@@ -31,29 +32,11 @@ __version__: str = _native.__version__
 
 __all__ = [
     "Client", "AsyncClient", "AkSk", "Password", "Token", "AssumeRole", "Provider", "Credentials", "from_env",
-    "from_profile", "from_metadata", "default_chain", "sign_request", "to_dataframe", "Paginator",
+    "from_profile", "from_metadata", "default_chain", "sign_request", "refresh_logging", "to_dataframe", "Paginator",
     "AsyncPaginator", "Timeouts", "Retry", "OPERATIONS", "HcpError", "InvalidArgument", "AuthError", "ApiError",
     "ThrottledError", "TimeoutError", "ConnectionError", "OutcomeUnknown", "InterruptedOutcomeUnknown",
     "CancelledOutcomeUnknown", "DecodeError", "InternalError",
 ]
-
-
-class Timeouts(TypedDict, total=False):
-    """Seconds. ``total`` bounds the whole call: rate-limit waits, credential fetches, retries."""
-
-    connect: float
-    read: float
-    attempt: float
-    total: float
-
-
-class Retry(TypedDict, total=False):
-    """How reads are retried (state changes are never resent once they may have arrived)."""
-
-    max_attempts: int
-    base_delay: float
-    max_delay: float
-    throttle_delay: float
 
 
 def to_dataframe(items: Iterable[Mapping[str, Any]]) -> Any:
@@ -112,41 +95,7 @@ class AsyncPaginator(Paginator):
         return to_dataframe(await self.to_list())
 
 
-class _Base:
-    _native: Any
-
-    def __init__(
-        self,
-        *,
-        site: Optional[str] = None,
-        endpoint: Optional[str] = None,
-        credentials: Optional[Credentials] = None,
-        iam_endpoint: Optional[str] = None,
-        timeouts: Optional[Timeouts] = None,
-        retry: Optional[Retry] = None,
-        proxy: Optional[str] = None,
-        language: Optional[str] = None,
-        rate_limit: Optional[float] = None,
-        rate_limits: Optional[Mapping[str, float]] = None,
-        user_agent: Optional[str] = None,
-        verify_tls: bool = True,
-        token_refresh_margin: Optional[float] = None,
-        clock_skew_correction: Optional[bool] = None,
-        _native_client: Any = None,
-    ) -> None:
-        """``site`` ("cn" default, "intl"); ``endpoint`` (a base URL, e.g. the emulator's);
-        ``credentials`` (default: environment, then profile file, then ECS metadata); every other
-        option as in docs/options.md. Never touches the network."""
-        if _native_client is None:
-            options = dict(site=site, endpoint=endpoint, iam_endpoint=iam_endpoint, timeouts=timeouts, retry=retry,
-                           proxy=proxy, language=language, rate_limit=rate_limit, rate_limits=rate_limits,
-                           user_agent=user_agent, verify_tls=verify_tls, token_refresh_margin=token_refresh_margin,
-                           clock_skew_correction=clock_skew_correction)
-            if credentials is not None:
-                options["credentials"] = spec_of(credentials)
-            _native_client = _native.Client({k: v for k, v in options.items() if v is not None})
-        self._native = _native_client
-
+class _Base(ClientBase):
     @property
     def endpoint(self) -> str:
         ep: str = self._native.endpoint

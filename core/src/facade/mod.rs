@@ -1,7 +1,7 @@
 //! What every face (Python, Node, C) shares, so that none decides anything on its own: options
 //! and credentials as one serde shape ([`ClientOptions`]), one error rendering with stable codes
 //! ([`ErrorReport`]), the number policy on the way back ([`numbers`]), pagers ([`Pager`]) and
-//! guarded calls that follow the money rule when the caller gives up ([`call`]).
+//! guarded calls that follow the money rule when the caller gives up ([`call`](mod@call)).
 //!
 //! No FFI types and no `unsafe` here: a face converts its values to `serde_json::Value` and back,
 //! and calls these.

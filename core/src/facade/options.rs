@@ -99,8 +99,9 @@ pub enum CredentialsSpec {
         #[serde(default, alias = "customerName")]
         customer_name: Option<String>,
     },
-    /// `HUAWEICLOUD_SDK_AK`, `_SK`, `_SECURITY_TOKEN`, `_DOMAIN_ID`.
-    Env,
+    /// `HUAWEICLOUD_SDK_AK`, `_SK`, `_SECURITY_TOKEN`, `_DOMAIN_ID`. (Braces: a unit variant
+    /// would let unknown fields through.)
+    Env {},
     /// The official profile file (`~/.huaweicloud/credentials`, section `global`).
     Profile {
         #[serde(default)]
@@ -114,7 +115,7 @@ pub enum CredentialsSpec {
         endpoint: Option<String>,
     },
     /// Environment, then profile file, then the metadata service (the default).
-    Chain,
+    Chain {},
 }
 
 /// Exactly one of a customer id and a customer name.
@@ -168,7 +169,7 @@ impl CredentialsSpec {
                 let customer = customer_domain(customer_id, customer_name)?;
                 partner.into_auth()?.assume_role(agency_name, customer)
             }
-            CredentialsSpec::Env => Auth::provider(EnvProvider::new()),
+            CredentialsSpec::Env {} => Auth::provider(EnvProvider::new()),
             CredentialsSpec::Profile { path, section } => {
                 let mut p = ProfileProvider::new();
                 if let Some(path) = path {
@@ -183,7 +184,7 @@ impl CredentialsSpec {
                 Some(e) => MetadataProvider::with_endpoint(e),
                 None => MetadataProvider::new(),
             }),
-            CredentialsSpec::Chain => Auth::provider(Chain::default()),
+            CredentialsSpec::Chain {} => Auth::provider(Chain::default()),
         })
     }
 }

@@ -19,7 +19,7 @@ pub struct ErrorReport {
     /// The service's code (`CBC.0100`).
     pub error_code: Option<String>,
     /// The service's message, or ours.
-    pub message: String,
+    pub error_msg: String,
     /// The whole one-line text (operation, code, field, message, hint, request id).
     pub display: String,
     pub request_id: Option<String>,
@@ -39,7 +39,7 @@ impl From<&Error> for ErrorReport {
             dispatch: e.dispatch().as_str(),
             status: e.status(),
             error_code: e.code().map(str::to_owned),
-            message: e.message().to_owned(),
+            error_msg: e.message().to_owned(),
             display: e.to_string(),
             request_id: e.request_id().map(str::to_owned),
             retryable: e.retryable(),

@@ -6,6 +6,7 @@ mod billing;
 mod common;
 mod coupons;
 mod customers;
+mod facade;
 mod faults;
 mod money;
 mod orders;
