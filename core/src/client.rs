@@ -202,6 +202,7 @@ impl Client {
     pub async fn call(&self, operation: &str, params: Value) -> Result<Value> {
         let op = operation_named(operation)?;
         validate(op, &params)?;
+        crate::site::check_site(op, &params, self.inner.config.site)?;
         self.call_op(op, &params).await
     }
 
@@ -218,6 +219,7 @@ impl Client {
         })?;
         let params = drop_nulls(params);
         validate(op, &params)?;
+        crate::site::check_site(op, &params, self.inner.config.site)?;
         let value = self.call_op(op, &params).await?;
         serde_json::from_value(value).map_err(|e| {
             Error::new(

@@ -32,6 +32,7 @@ pub mod retry;
 pub mod runtime;
 pub mod secret;
 pub mod signer;
+pub mod site;
 mod transport;
 pub mod validate;
 mod wire;
@@ -39,7 +40,7 @@ mod wire;
 pub use client::{Client, Response};
 pub use config::{Config, ConfigBuilder, Language, Site};
 pub use error::{Dispatch, Error, ErrorKind, Result};
-pub use operation::{Effect, Method, Operation};
+pub use operation::{Effect, Method, Operation, Sites};
 pub use secret::Secret;
 
 /// The user agent sent on every request.
