@@ -81,6 +81,11 @@ pub fn code(r: Result<Value, Error>) -> String {
     }
 }
 
+/// An exact decimal as a JSON number (`"10.00"` keeps its two places): how money is sent.
+pub fn num(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| panic!("{text} is not a number"))
+}
+
 pub fn dec(v: &Value) -> rust_decimal::Decimal {
     v.to_string()
         .trim_matches('"')

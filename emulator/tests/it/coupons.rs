@@ -16,7 +16,7 @@ async fn issue_list_reclaim_coupons() {
         .unwrap()["quotas"][0]["balance"]);
 
     let r = p
-        .call("create_partner_coupons", json!({"quota_id": QUOTA_ID, "customer_ids": [a, SEED_CONSULTING_ID, SEED_FOREIGN_ID], "face_value": "50.25", "cloud_service_types": ["hws.service.type.ec2"], "memo": "spring"}))
+        .call("create_partner_coupons", json!({"quota_id": QUOTA_ID, "customer_ids": [a, SEED_CONSULTING_ID, SEED_FOREIGN_ID], "face_value": num("50.25"), "cloud_service_types": ["hws.service.type.ec2"], "memo": "spring"}))
         .await
         .unwrap();
     let infos = r["coupon_infos"].as_array().unwrap();

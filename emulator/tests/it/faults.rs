@@ -96,7 +96,7 @@ async fn drop_after_on_money_is_outcome_unknown_and_applied_once() {
     let e = p
         .call(
             "update_customer_account_amount",
-            json!({"customer_id": a, "amount": "10.00"}),
+            json!({"customer_id": a, "amount": num("10.00")}),
         )
         .await
         .unwrap_err();
