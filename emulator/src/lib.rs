@@ -124,6 +124,8 @@ pub fn info_json(creds: &Credentials, url: Option<&str>, site: hcpartner::Site) 
             "resale_customer_name": SEED_RESALE_NAME,
             "resale_customer_password": SEED_RESALE_PASSWORD,
             "consulting_customer_id": SEED_CONSULTING_ID,
+            "consulting_customer_name": SEED_CONSULTING_NAME,
+            "consulting_customer_password": SEED_CONSULTING_PASSWORD,
             "foreign_customer_id": SEED_FOREIGN_ID,
             "quota_id": QUOTA_ID,
             "expired_quota_id": QUOTA_EXPIRED_ID,

@@ -17,6 +17,9 @@ pub const SEED_RESALE_ID: &str = "5d9e1f0a7b3c4e2d8f6a1b0c9d8e7f01";
 pub const SEED_RESALE_NAME: &str = "hcp_seed_resale";
 pub const SEED_RESALE_PASSWORD: &str = "Seed-Passw0rd!";
 pub const SEED_CONSULTING_ID: &str = "5d9e1f0a7b3c4e2d8f6a1b0c9d8e7f02";
+pub const SEED_CONSULTING_NAME: &str = "hcp_seed_referral";
+/// The referral customer signs in with its own password (it has no agency for the partner).
+pub const SEED_CONSULTING_PASSWORD: &str = "Seed-Referral1!";
 pub const SEED_FOREIGN_ID: &str = "9f8e7d6c5b4a49382716a5b4c3d2e1f0";
 pub const QUOTA_ID: &str = "QUOTA-CASH-0001";
 pub const QUOTA_EXPIRED_ID: &str = "QUOTA-CASH-0002";
@@ -373,7 +376,7 @@ fn base(now: i64) -> State {
     resale.label = Some("seed".to_owned());
     let mut consulting = customer(
         SEED_CONSULTING_ID,
-        "hcp_seed_referral",
+        SEED_CONSULTING_NAME,
         own,
         CONSULTING,
         "seed-0002",
@@ -382,6 +385,7 @@ fn base(now: i64) -> State {
         now - 150 * DAY,
     );
     consulting.realname = verified(0, "Seed Person", now - 149 * DAY);
+    consulting.password = Some(SEED_CONSULTING_PASSWORD.to_owned());
     let foreign = customer(
         SEED_FOREIGN_ID,
         "hcp_other_partners_customer",

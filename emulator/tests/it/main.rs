@@ -4,6 +4,7 @@
 mod auth;
 mod billing;
 mod common;
+mod conformance;
 mod coupons;
 mod customers;
 mod faults;
