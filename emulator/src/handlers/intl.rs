@@ -323,12 +323,10 @@ pub fn invoices(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
     let begin = time_filter(ctx, "start_time")?.unwrap_or(i64::MIN);
     let end = time_filter(ctx, "end_time")?.unwrap_or(i64::MAX);
     let mine = ctx.acting_customer().is_none();
-    let all: Vec<InvoiceRequestInfoIntl> = ctx
-        .st
-        .invoices
-        .iter()
-        .rev()
-        .filter(|_| mine)
+    let mut own: Vec<_> = ctx.st.invoices.iter().filter(|_| mine).collect();
+    own.sort_by_key(|i| std::cmp::Reverse(i.apply_time));
+    let all: Vec<InvoiceRequestInfoIntl> = own
+        .into_iter()
         .filter(|i| i.apply_time >= begin && i.apply_time <= end)
         .map(|i| InvoiceRequestInfoIntl {
             requestid: Some(i.request_id.clone()),
