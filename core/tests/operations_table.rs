@@ -306,3 +306,37 @@ fn sites_follow_the_reference() {
         assert_eq!(find_operation(name).unwrap().sites, Sites::Intl, "{name}");
     }
 }
+
+/// docs/scope.md lists every operation under the site(s) the table gives it.
+#[test]
+fn the_scope_page_lists_every_operation_under_its_sites() {
+    let page =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/scope.md"))
+            .expect("docs/scope.md");
+    let mut listed: BTreeMap<String, Sites> = BTreeMap::new();
+    let mut current = None;
+    for line in page.lines() {
+        if let Some(head) = line.strip_prefix("### ") {
+            current = Some(if head.starts_with("Both") {
+                Sites::Both
+            } else if head.starts_with("China") {
+                Sites::Cn
+            } else {
+                Sites::Intl
+            });
+        } else if let (Some(sites), Some(list)) = (current, line.strip_prefix("- **")) {
+            let names = list.split_once(": ").map_or("", |(_, n)| n);
+            for name in names.split(", ") {
+                let name = name.trim_matches('`');
+                assert!(
+                    listed.insert(name.to_owned(), sites).is_none(),
+                    "{name} twice"
+                );
+            }
+        }
+    }
+    for op in OPERATIONS {
+        assert_eq!(listed.remove(op.name), Some(op.sites), "{}", op.name);
+    }
+    assert!(listed.is_empty(), "not operations: {listed:?}");
+}
