@@ -338,8 +338,8 @@ async fn main() -> Result<()> {
     international().await
 }
 
-/// 8. The international site: a partner there sets its resale customers a budget instead of
-/// funding their accounts. One emulator process serves one site, as the real endpoints do.
+/// Step 8, the international site: a partner there sets its resale customers a budget instead
+/// of funding their accounts. One emulator process serves one site, as the real endpoints do.
 async fn international() -> Result<()> {
     let emu = Emulator::start(Options {
         site: Site::Intl,
