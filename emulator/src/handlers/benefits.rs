@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::customers::time_filter;
-use super::{json, Ctx};
+use super::{json, wanted, Ctx};
 use crate::error::{ApiError, ApiResult};
 use crate::state::catalog;
 use crate::util::utc;
@@ -55,7 +55,7 @@ pub fn account_change_records(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
                 .as_deref()
                 .is_none_or(|t| t == "EXPENSE")
             && req.trade_type.as_deref().is_none_or(|t| t == "DEDEUCT")
-            && req.trade_id.as_ref().is_none_or(|t| t == &b.id)
+            && wanted(&req.trade_id, &b.id)
             && in_window(ctx, b.trade_time)?;
         if keep {
             items.push(CustomerAccountChangeRecord {
@@ -116,8 +116,8 @@ pub fn coupon_change_records(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
         let keep = req.balance_type == "BALANCE_TYPE_COUPON"
             && req.revenue_expense_type.as_deref().is_none_or(|t| t == io)
             && req.trade_type.as_deref().is_none_or(|t| t == kind)
-            && req.trade_id.as_ref().is_none_or(|t| t == &r.id)
-            && req.coupon_id.as_ref().is_none_or(|c| c == &r.coupon_id)
+            && wanted(&req.trade_id, &r.id)
+            && wanted(&req.coupon_id, &r.coupon_id)
             && in_window(ctx, r.operation_time)?;
         if keep {
             items.push(CustomerCouponChangeRecord {
@@ -153,7 +153,7 @@ pub fn stored_value_cards(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
             let usable = c.balance > Decimal::ZERO && c.expire_time > now;
             (req.status == 1) == usable
         })
-        .filter(|c| req.card_id.as_ref().is_none_or(|i| i == &c.card_id))
+        .filter(|c| wanted(&req.card_id, &c.card_id))
         .map(|c| UserStoredValueCard {
             card_id: Some(c.card_id.clone()),
             card_name: Some(c.card_name.clone()),

@@ -9,7 +9,7 @@ use hcpartner::generated::models::*;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use super::{json, Ctx};
+use super::{json, wanted, Ctx};
 use crate::error::{ApiError, ApiResult};
 use crate::state::{Org, SubAccount, SubCoupon, SubTransfer, VerificationCode};
 use crate::util::{hex_id, utc};
@@ -121,7 +121,7 @@ pub fn sub_customers(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
         .filter(|s| s.master == me)
         .filter(|s| matches(&s.name, &req.sub_customer_account_name))
         .filter(|s| matches(&s.display_name, &req.sub_customer_display_name))
-        .filter(|s| req.org_id.as_ref().is_none_or(|o| &s.org_id == o))
+        .filter(|s| wanted(&req.org_id, &s.org_id))
         .map(|s| SubCustomerInfoV2 {
             id: Some(s.id.clone()),
             name: Some(s.name.clone()),

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::customers::time_filter;
-use super::{consulting_refused, json, Ctx};
+use super::{consulting_refused, json, wanted, Ctx};
 use crate::error::{ApiError, ApiResult};
 use crate::state::{Budget, BudgetRecord, CONSULTING};
 use crate::util::{bill_cycle, is_cycle, utc};
@@ -203,12 +203,8 @@ pub fn budget_records(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
         .iter()
         .rev()
         .filter(|r| r.customer_id == req.customer_id)
-        .filter(|r| {
-            req.operation_type
-                .as_ref()
-                .is_none_or(|t| t == &r.operation_type)
-        })
-        .filter(|r| req.budget_type.as_ref().is_none_or(|t| t == &r.budget_type))
+        .filter(|r| wanted(&req.operation_type, &r.operation_type))
+        .filter(|r| wanted(&req.budget_type, &r.budget_type))
         .map(|r| BudgetRecordInfo {
             budget_amount: Some(r.amount),
             operation_type: Some(r.operation_type.clone()),

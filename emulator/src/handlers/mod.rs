@@ -119,6 +119,11 @@ pub(crate) fn consulting_refused(id: &str) -> ApiError {
     )
 }
 
+/// Whether an optional filter of a read lets `have` through (no filter lets everything through).
+pub(crate) fn wanted(want: &Option<String>, have: &str) -> bool {
+    want.as_deref().is_none_or(|w| w == have)
+}
+
 /// A typed response (a generated model) as the JSON answer.
 pub(crate) fn json<T: Serialize>(v: &T) -> ApiResult<Value> {
     serde_json::to_value(v).map_err(|e| {

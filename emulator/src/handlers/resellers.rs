@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::customers::time_filter;
-use super::{json, Ctx};
+use super::{json, wanted, Ctx};
 use crate::error::{ApiError, ApiResult};
 use crate::state::{IssuedQuota, QuotaRecord, Reseller, ResellerTransfer};
 use crate::util::utc;
@@ -46,12 +46,8 @@ pub fn list(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
         .st
         .resellers
         .iter()
-        .filter(|r| {
-            req.account_name
-                .as_ref()
-                .is_none_or(|n| &r.account_name == n)
-        })
-        .filter(|r| req.indirect_partner_id.as_ref().is_none_or(|i| &r.id == i))
+        .filter(|r| wanted(&req.account_name, &r.account_name))
+        .filter(|r| wanted(&req.indirect_partner_id, &r.id))
         .filter(|r| {
             begin.is_none_or(|b| r.associated_on >= b) && end.is_none_or(|e| r.associated_on <= e)
         })
@@ -294,17 +290,9 @@ pub fn issued_quotas(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
         .st
         .issued_quotas
         .iter()
-        .filter(|q| req.quota_id.as_ref().is_none_or(|i| &q.quota_id == i))
-        .filter(|q| {
-            req.indirect_partner_id
-                .as_ref()
-                .is_none_or(|i| &q.reseller_id == i)
-        })
-        .filter(|q| {
-            req.parent_quota_id
-                .as_ref()
-                .is_none_or(|i| &q.parent_quota_id == i)
-        })
+        .filter(|q| wanted(&req.quota_id, &q.quota_id))
+        .filter(|q| wanted(&req.indirect_partner_id, &q.reseller_id))
+        .filter(|q| wanted(&req.parent_quota_id, &q.parent_quota_id))
         .map(|q| {
             let (account, name) = reseller_names(ctx, &q.reseller_id);
             IssuedCouponQuota {
@@ -342,22 +330,10 @@ pub fn quota_records(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
         .quota_records
         .iter()
         .rev()
-        .filter(|r| {
-            req.indirect_partner_id
-                .as_ref()
-                .is_none_or(|i| &r.reseller_id == i)
-        })
-        .filter(|r| req.quota_id.as_ref().is_none_or(|i| &r.quota_id == i))
-        .filter(|r| {
-            req.parent_quota_id
-                .as_ref()
-                .is_none_or(|i| &r.parent_quota_id == i)
-        })
-        .filter(|r| {
-            req.operation_type
-                .as_ref()
-                .is_none_or(|t| &r.operation_type == t)
-        })
+        .filter(|r| wanted(&req.indirect_partner_id, &r.reseller_id))
+        .filter(|r| wanted(&req.quota_id, &r.quota_id))
+        .filter(|r| wanted(&req.parent_quota_id, &r.parent_quota_id))
+        .filter(|r| wanted(&req.operation_type, &r.operation_type))
         .filter(|r| begin.is_none_or(|b| r.time >= b) && end.is_none_or(|e| r.time <= e))
         .map(|r| {
             let (account, name) = reseller_names(ctx, &r.reseller_id);

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::customers::time_filter;
-use super::{json, Ctx};
+use super::{json, wanted, Ctx};
 use crate::error::{ApiError, ApiResult};
 use crate::state::{catalog, BillItem, FreePackage};
 use crate::util::{cn_day, is_cycle, utc};
@@ -39,20 +39,16 @@ pub fn resource_records(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
     cycle_arg("cycle", &req.cycle)?;
     let items = my_bills(ctx, &me, &req.cycle)
         .into_iter()
-        .filter(|b| {
-            req.cloud_service_type
-                .as_ref()
-                .is_none_or(|s| s == &b.service_type_code)
-        })
-        .filter(|b| req.region.as_ref().is_none_or(|r| r == &b.region_code))
+        .filter(|b| wanted(&req.cloud_service_type, &b.service_type_code))
+        .filter(|b| wanted(&req.region, &b.region_code))
         .filter(|b| {
             req.charge_mode
                 .as_ref()
                 .is_none_or(|m| m == &b.charging_mode.to_string())
         })
         .filter(|b| req.bill_type.is_none_or(|t| t == b.bill_type))
-        .filter(|b| req.resource_id.as_ref().is_none_or(|r| r == &b.resource_id))
-        .filter(|b| req.trade_id.as_ref().is_none_or(|t| t == &b.id))
+        .filter(|b| wanted(&req.resource_id, &b.resource_id))
+        .filter(|b| wanted(&req.trade_id, &b.id))
         .map(|b| ResFeeRecordV2 {
             bill_date: Some(cn_day(b.trade_time)),
             bill_type: Some(b.bill_type),
@@ -95,22 +91,10 @@ pub fn resource_record_details(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
     cycle_arg("cycle", &req.cycle)?;
     let items = my_bills(ctx, &me, &req.cycle)
         .into_iter()
-        .filter(|b| {
-            req.cloud_service_type
-                .as_ref()
-                .is_none_or(|s| s == &b.service_type_code)
-        })
-        .filter(|b| {
-            req.resource_type
-                .as_ref()
-                .is_none_or(|s| s == &b.resource_type_code)
-        })
-        .filter(|b| req.region.as_ref().is_none_or(|r| r == &b.region_code))
-        .filter(|b| {
-            req.res_instance_id
-                .as_ref()
-                .is_none_or(|r| r == &b.resource_id)
-        })
+        .filter(|b| wanted(&req.cloud_service_type, &b.service_type_code))
+        .filter(|b| wanted(&req.resource_type, &b.resource_type_code))
+        .filter(|b| wanted(&req.region, &b.region_code))
+        .filter(|b| wanted(&req.res_instance_id, &b.resource_id))
         .filter(|b| req.charge_mode.is_none_or(|m| m == b.charging_mode))
         .filter(|b| req.bill_type.is_none_or(|t| t == b.bill_type))
         .map(|b| MonthlyBillRes {
@@ -358,20 +342,12 @@ pub fn monthly_break_down(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
     cycle_arg("shared_month", &req.shared_month)?;
     let items = my_bills(ctx, &me, &req.shared_month)
         .into_iter()
-        .filter(|b| {
-            req.service_type_code
-                .as_ref()
-                .is_none_or(|s| s == &b.service_type_code)
-        })
-        .filter(|b| {
-            req.resource_type_code
-                .as_ref()
-                .is_none_or(|s| s == &b.resource_type_code)
-        })
-        .filter(|b| req.region_code.as_ref().is_none_or(|r| r == &b.region_code))
+        .filter(|b| wanted(&req.service_type_code, &b.service_type_code))
+        .filter(|b| wanted(&req.resource_type_code, &b.resource_type_code))
+        .filter(|b| wanted(&req.region_code, &b.region_code))
         .filter(|b| req.charging_mode.is_none_or(|m| m == b.charging_mode))
         .filter(|b| req.bill_type.is_none_or(|t| t == b.bill_type))
-        .filter(|b| req.resource_id.as_ref().is_none_or(|r| r == &b.resource_id))
+        .filter(|b| wanted(&req.resource_id, &b.resource_id))
         .map(|b| NvlCostAnalysedBillDetail {
             shared_month: Some(b.bill_cycle.clone()),
             bill_cycle: Some(b.bill_cycle.clone()),
@@ -416,9 +392,9 @@ pub fn free_resource_infos(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
     let me = ctx.me()?;
     let req: ListFreeResourceInfosRequest = ctx.p.req()?;
     let items = my_packages(ctx, &me)
-        .filter(|p| req.region_code.as_ref().is_none_or(|r| r == &p.region_code))
-        .filter(|p| req.order_id.as_ref().is_none_or(|o| o == &p.order_id))
-        .filter(|p| req.product_id.as_ref().is_none_or(|o| o == &p.product_id))
+        .filter(|p| wanted(&req.region_code, &p.region_code))
+        .filter(|p| wanted(&req.order_id, &p.order_id))
+        .filter(|p| wanted(&req.product_id, &p.product_id))
         .filter(|p| {
             req.product_name
                 .as_ref()
@@ -502,17 +478,9 @@ pub fn free_resources_usage_records(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
         .rev()
         .filter(|u| mine.contains(&u.free_resource_id.as_str()))
         .filter(|u| u.deduct_time >= begin && u.deduct_time <= end)
-        .filter(|u| {
-            req.free_resource_id
-                .as_ref()
-                .is_none_or(|f| f == &u.free_resource_id)
-        })
-        .filter(|u| req.product_id.as_ref().is_none_or(|f| f == &u.product_id))
-        .filter(|u| {
-            req.resource_type_code
-                .as_ref()
-                .is_none_or(|f| f == &u.resource_type_code)
-        })
+        .filter(|u| wanted(&req.free_resource_id, &u.free_resource_id))
+        .filter(|u| wanted(&req.product_id, &u.product_id))
+        .filter(|u| wanted(&req.resource_type_code, &u.resource_type_code))
         .map(|u| FreeResourceRecord {
             deduct_time: Some(utc(u.deduct_time)),
             free_resource_id: Some(u.free_resource_id.clone()),
