@@ -241,7 +241,14 @@ impl Params {
             .map_err(|_| ApiError::param(name, "must be a decimal number"))
     }
 
-    /// A money amount: present, > 0, at most two decimal places.
+    /// A required decimal whose limits the operation table carries (checked before the handler).
+    pub fn req_decimal(&self, name: &str) -> ApiResult<Decimal> {
+        self.decimal(name)?
+            .ok_or_else(|| ApiError::param(name, "is required"))
+    }
+
+    /// A money amount the API types as text (enterprise transfers): present, > 0, at most two
+    /// decimal places. Decimal-typed amounts get these limits from the table instead.
     pub fn amount(&self, name: &str) -> ApiResult<Decimal> {
         let d = self
             .decimal(name)?

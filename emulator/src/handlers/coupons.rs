@@ -26,13 +26,7 @@ pub fn create(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
     let p = ctx.p;
     let quota_id = p.req_str("quota_id")?;
     let ids = p.req_str_list("customer_ids")?;
-    if ids.len() > 100 {
-        return Err(ApiError::param(
-            "customer_ids",
-            "must hold at most 100 customers",
-        ));
-    }
-    let face = p.amount("face_value")?;
+    let face = p.req_decimal("face_value")?;
     let now = ctx.now;
     let quota = ctx
         .st

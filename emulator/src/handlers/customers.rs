@@ -27,12 +27,6 @@ pub fn create_sub_customer(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
     let p = ctx.p;
     let xaccount_id = p.req_str("xaccount_id")?;
     let xaccount_type = p.req_str("xaccount_type")?;
-    if xaccount_id.chars().count() > 128 {
-        return Err(ApiError::param(
-            "xaccount_id",
-            "must be at most 128 characters",
-        ));
-    }
     if xaccount_type != ctx.st.partner.xaccount_type {
         return Err(ApiError::param(
             "xaccount_type",
