@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{Audience, Effect, Operation, PageStyle};
+use crate::model::{Audience, Effect, Field, Operation, PageStyle, Param, Sites};
 
 /// What a call does to state and money, and what that means for retries.
 pub fn effect(effect: Effect) -> &'static str {
@@ -61,4 +61,45 @@ pub fn note(op: &Operation) -> Option<String> {
     op.notes
         .as_ref()
         .map(|n| format!("Note: {}.", n.trim_end_matches('.')))
+}
+
+/// Where the operation and its site-specific parameters exist (`None` on both sites with none).
+pub fn sites(op: &Operation, site_fields: &[Param]) -> Option<String> {
+    let mut parts = Vec::new();
+    match op.sites {
+        Sites::Both => {}
+        Sites::Cn => parts.push("China site only (`bss.myhuaweicloud.com`).".to_owned()),
+        Sites::Intl => {
+            parts.push("International site only (`bss-intl.myhuaweicloud.com`).".to_owned())
+        }
+    }
+    let fields: Vec<String> = site_fields
+        .iter()
+        .filter_map(|p| site_phrase(&p.field).map(|s| format!("`{}` ({s})", p.field.name)))
+        .collect();
+    if !fields.is_empty() {
+        parts.push(format!("Site-specific: {}.", fields.join(", ")));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// A site-specific field in words: `China site only, required there`.
+pub fn site_phrase(f: &Field) -> Option<&'static str> {
+    Some(match (f.sites, f.required_on) {
+        (Sites::Both, None) => return None,
+        (Sites::Cn, Some(Sites::Cn)) => "China site only, required there",
+        (Sites::Intl, Some(Sites::Intl)) => "international site only, required there",
+        (Sites::Cn, _) => "China site only",
+        (Sites::Intl, _) => "international site only",
+        (Sites::Both, Some(Sites::Cn)) => "required on the China site",
+        (Sites::Both, Some(_)) => "required on the international site",
+    })
+}
+
+/// [`site_phrase`] as a sentence: `China site only, required there.`
+pub fn field_site(f: &Field) -> Option<String> {
+    let p = site_phrase(f)?;
+    let mut chars = p.chars();
+    let first = chars.next()?.to_ascii_uppercase();
+    Some(format!("{first}{}.", chars.as_str()))
 }

@@ -125,13 +125,47 @@ impl Limits {
     }
 }
 
+/// On which site(s) an operation or a field exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sites {
+    #[default]
+    Both,
+    Cn,
+    Intl,
+}
+
+impl Sites {
+    pub(crate) fn parse(s: &str) -> Result<Sites, String> {
+        Ok(match s {
+            "both" => Sites::Both,
+            "cn" => Sites::Cn,
+            "intl" => Sites::Intl,
+            _ => return Err(format!("bad site `{s}` (cn, intl or both)")),
+        })
+    }
+
+    /// The Rust variant name (`Cn`).
+    pub fn variant(self) -> &'static str {
+        match self {
+            Sites::Both => "Both",
+            Sites::Cn => "Cn",
+            Sites::Intl => "Intl",
+        }
+    }
+}
+
 /// A model field or an operation parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     /// Wire name, exactly as sent.
     pub name: String,
     pub ty: TypeRef,
+    /// Required on every site where the field exists.
     pub required: bool,
+    /// Required on this one site only (`Cn` or `Intl`), optional or absent on the other.
+    pub required_on: Option<Sites>,
+    /// The site(s) where the field exists.
+    pub sites: Sites,
     pub secret: bool,
     pub enum_values: Vec<EnumValue>,
     pub limits: Limits,
@@ -224,6 +258,10 @@ pub struct Operation {
     pub audience: Audience,
     /// Who may call it, in words.
     pub caller: String,
+    /// The site(s) that serve it.
+    pub sites: Sites,
+    /// The reference's `in_bssintl` (`yes`, `no`, `n/a`), checked against `sites`.
+    pub in_bssintl: Option<String>,
     /// Path, query and header params (body fields come from `body`).
     pub params: Vec<Param>,
     /// The body model, whose fields are merged into the flat request.
@@ -336,6 +374,14 @@ impl Api {
         out
     }
 
+    /// The params of the flat request that exist on one site only or that one site requires.
+    pub fn site_fields(&self, op: &Operation) -> Vec<Param> {
+        self.flat_params(op)
+            .into_iter()
+            .filter(|p| p.field.sites != Sites::Both || p.field.required_on.is_some())
+            .collect()
+    }
+
     /// Models reachable from `roots` (the roots included).
     pub fn closure<'r>(&self, roots: impl IntoIterator<Item = &'r str>) -> BTreeSet<&str> {
         let mut seen = BTreeSet::new();
@@ -428,6 +474,15 @@ impl Api {
                 check_field(self, &format!("model {}", m.name), f, &mut errors);
             }
         }
+        for m in self.models.values().filter(|m| m.kind != ModelKind::Body) {
+            for f in m.fields.iter().filter(|f| is_site_specific(f)) {
+                errors.push(format!(
+                    "model {}: field `{}` names a site, but sites are checked on the flat request \
+                     only (params and body fields)",
+                    m.name, f.name
+                ));
+            }
+        }
         let used: BTreeSet<&str> = self
             .operations
             .iter()
@@ -444,6 +499,7 @@ impl Api {
             if !names.insert(op.name.as_str()) {
                 errors.push(format!("{ctx}: defined twice"));
             }
+            check_sites(self, op, &ctx, &mut errors);
             for p in &op.params {
                 check_field(self, &ctx, &p.field, &mut errors);
                 if p.location == Location::Body {
@@ -617,6 +673,59 @@ impl Api {
     }
 }
 
+fn is_site_specific(f: &Field) -> bool {
+    f.sites != Sites::Both || f.required_on.is_some()
+}
+
+/// An operation's sites agree with the reference's `in_bssintl`, and its site-specific fields
+/// make sense: on a two-site operation only, required where they exist.
+fn check_sites(api: &Api, op: &Operation, ctx: &str, errors: &mut Vec<String>) {
+    let expected = match op.in_bssintl.as_deref() {
+        Some("no") => Some(&[Sites::Cn][..]),
+        Some("yes") => Some(&[Sites::Both, Sites::Intl][..]),
+        Some("n/a") => Some(&[Sites::Both][..]),
+        _ => None,
+    };
+    if let Some(ok) = expected {
+        if !ok.contains(&op.sites) {
+            errors.push(format!(
+                "{ctx}: sites {:?} contradict in_bssintl {:?}",
+                op.sites, op.in_bssintl
+            ));
+        }
+    }
+    if op
+        .body
+        .as_ref()
+        .is_some_and(|b| !api.models.contains_key(b))
+    {
+        return;
+    }
+    for p in api.site_fields(op) {
+        let f = &p.field;
+        if op.sites != Sites::Both {
+            errors.push(format!(
+                "{ctx}: `{}` names a site, but the whole operation is on one site",
+                f.name
+            ));
+        }
+        if let Some(on) = f.required_on {
+            if on == Sites::Both || (f.sites != Sites::Both && f.sites != on) {
+                errors.push(format!(
+                    "{ctx}: `{}` is required on {on:?} but exists on {:?}",
+                    f.name, f.sites
+                ));
+            }
+            if f.required {
+                errors.push(format!(
+                    "{ctx}: `{}` is required everywhere and on one site",
+                    f.name
+                ));
+            }
+        }
+    }
+}
+
 fn check_field(api: &Api, ctx: &str, f: &Field, errors: &mut Vec<String>) {
     for m in f.ty.model_refs() {
         if !api.models.contains_key(m) {
@@ -664,7 +773,7 @@ fn check_field(api: &Api, ctx: &str, f: &Field, errors: &mut Vec<String>) {
             f.name
         ));
     }
-    if !f.enum_values.is_empty() || !f.limits.is_empty() || f.secret {
+    if !f.enum_values.is_empty() || !f.limits.is_empty() || f.secret || is_site_specific(f) {
         // Constraints must say where they come from (the reference's own `secret` flags excepted).
         let from_reference = f.secret && f.enum_values.is_empty() && f.limits.is_empty();
         if f.source.is_none() && !from_reference {
@@ -679,6 +788,74 @@ fn check_field(api: &Api, ctx: &str, f: &Field, errors: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A one-operation description with the given body fields (JSON) and operation sites.
+    fn api_with(sites: &str, body_fields: &str, nested_fields: &str) -> Result<Api, String> {
+        let ops = format!(
+            r#"{{"operations": [{{"name": "op_x", "method": "POST", "path": "/x", "service": "bss",
+            "category": "customers", "effect": "read", "audience": "partner", "sites": {sites},
+            "params": [], "body": "XReq", "response": "OpXResponse"}}]}}"#
+        );
+        let models = format!(
+            r#"{{"models": {{"XReq": {{"kind": "body", "fields": [{body_fields}]}},
+            "Inner": {{"kind": "model", "fields": [{nested_fields}]}},
+            "OpXResponse": {{"kind": "response", "fields": [{{"name": "i", "type": "Inner"}}]}}}}}}"#
+        );
+        Api::from_json(&ops, &models)
+    }
+
+    #[test]
+    fn sites_are_parsed_and_checked() {
+        let api = api_with(
+            r#""both""#,
+            r#"{"name": "a", "type": "string", "sites": "cn", "required": "cn", "source": "s"},
+               {"name": "b", "type": "string"}"#,
+            "",
+        )
+        .unwrap();
+        let site = api.site_fields(&api.operations[0]);
+        assert_eq!(site.len(), 1);
+        assert_eq!(
+            (site[0].field.sites, site[0].field.required_on),
+            (Sites::Cn, Some(Sites::Cn))
+        );
+        let bad = [
+            // required on the site where the field does not exist
+            (
+                r#""both""#,
+                r#"{"name": "a", "type": "string", "sites": "cn", "required": "intl", "source": "s"}"#,
+                "",
+                "required on Intl",
+            ),
+            // a site restriction needs a source
+            (
+                r#""both""#,
+                r#"{"name": "a", "type": "string", "sites": "intl"}"#,
+                "",
+                "without a `source`",
+            ),
+            // a field of one site on an operation of one site
+            (
+                r#""intl", "sites_source": "s""#,
+                r#"{"name": "a", "type": "string", "sites": "intl", "source": "s"}"#,
+                "",
+                "whole operation",
+            ),
+            // nested fields are not checked by site
+            (
+                r#""both""#,
+                "",
+                r#"{"name": "n", "type": "string", "sites": "cn", "source": "s"}"#,
+                "flat request only",
+            ),
+            // a one-site operation says where that comes from
+            (r#""cn""#, "", "", "sites_source"),
+        ];
+        for (sites, body, nested, want) in bad {
+            let e = api_with(sites, body, nested).unwrap_err();
+            assert!(e.contains(want), "{want}: {e}");
+        }
+    }
 
     #[test]
     fn types_parse_and_print() {

@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 
 use crate::model::{
     Audience, Effect, EnumValue, Field, Limits, Location, Model, ModelKind, Operation, PageStyle,
-    Pagination, Param, Service, TypeRef, SHARED,
+    Pagination, Param, Service, Sites, TypeRef, SHARED,
 };
 
 pub(crate) fn obj<'a>(v: &'a Value, ctx: &str) -> Result<&'a Map<String, Value>, String> {
@@ -66,7 +66,7 @@ fn parse_field(v: &Value, extra_keys: &[&str]) -> Result<Field, String> {
     let o = obj(v, "field")?;
     let name = string(o, "name")?;
     let mut allowed = vec![
-        "name", "type", "required", "secret", "enum", "limits", "source", "sdk_attr",
+        "name", "type", "required", "sites", "secret", "enum", "limits", "source", "sdk_attr",
     ];
     allowed.extend_from_slice(extra_keys);
     check_keys(o, &allowed, &format!("field `{name}`"))?;
@@ -125,10 +125,23 @@ fn parse_field(v: &Value, extra_keys: &[&str]) -> Result<Field, String> {
             }
         }
     };
+    // `required`: true (wherever the field exists), or the one site that requires it.
+    let (required, required_on) = match o.get("required") {
+        None | Some(Value::Bool(false)) => (false, None),
+        Some(Value::Bool(true)) => (true, None),
+        Some(Value::String(s)) => (false, Some(Sites::parse(s)?)),
+        Some(_) => return Err(format!("field `{name}`: `required` is a bool or a site")),
+    };
+    let sites = match opt_string(o, "sites")? {
+        None => Sites::Both,
+        Some(s) => Sites::parse(&s).map_err(|e| format!("field `{name}`: {e}"))?,
+    };
     Ok(Field {
         name,
         ty,
-        required: flag(o, "required")?,
+        required,
+        required_on,
+        sites,
         secret: flag(o, "secret")?,
         enum_values,
         limits,
@@ -181,6 +194,8 @@ pub(crate) fn parse_operation(v: &Value) -> Result<Operation, String> {
             "notes",
             "in_bssintl",
             "intl_diff",
+            "sites",
+            "sites_source",
         ],
         "operation",
     )?;
@@ -225,6 +240,10 @@ pub(crate) fn parse_operation(v: &Value) -> Result<Operation, String> {
     {
         return Err(format!("bad category `{category}`"));
     }
+    let sites = Sites::parse(&string(o, "sites")?)?;
+    if sites != Sites::Both && opt_string(o, "sites_source")?.is_none() {
+        return Err("a one-site operation needs `sites_source`".into());
+    }
     let params = o
         .get("params")
         .and_then(Value::as_array)
@@ -253,6 +272,8 @@ pub(crate) fn parse_operation(v: &Value) -> Result<Operation, String> {
         effect,
         audience,
         caller: opt_string(o, "caller")?.unwrap_or_default(),
+        sites,
+        in_bssintl: opt_string(o, "in_bssintl")?,
         params,
         body: opt_string(o, "body")?,
         response: string(o, "response")?,

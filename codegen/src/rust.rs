@@ -63,6 +63,9 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Effect",
     "Audience",
     "Pagination",
+    "Site",
+    "Sites",
+    "SiteField",
     "Self",
 ];
 
@@ -250,6 +253,25 @@ impl<'a> Ctx<'a> {
             Audience::Both => "Both",
         };
         let _ = writeln!(s, "    audience: Audience::{audience},");
+        let _ = writeln!(s, "    sites: Sites::{},", op.sites.variant());
+        let site_fields = self.api.site_fields(op);
+        if site_fields.is_empty() {
+            s.push_str("    site_fields: &[],\n");
+        } else {
+            s.push_str("    site_fields: &[\n");
+            for p in &site_fields {
+                let required_on = p.field.required_on.map_or("None".to_owned(), |on| {
+                    format!("Some(Site::{})", on.variant())
+                });
+                let _ = writeln!(
+                    s,
+                    "        SiteField {{ name: {:?}, sites: Sites::{}, required_on: {required_on} }},",
+                    p.field.name,
+                    p.field.sites.variant()
+                );
+            }
+            s.push_str("    ],\n");
+        }
         let params = self.api.flat_params(op);
         if params.is_empty() {
             s.push_str("    params: &[],\n");
@@ -484,7 +506,7 @@ impl<'a> Ctx<'a> {
                     s.push('\n');
                 }
                 first = false;
-                for line in method_doc(op) {
+                for line in method_doc(self.api, op) {
                     if line.is_empty() {
                         s.push_str("    ///\n");
                     } else {
@@ -509,12 +531,16 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn method_doc(op: &Operation) -> Vec<String> {
+fn method_doc(api: &Api, op: &Operation) -> Vec<String> {
     let mut doc = vec![
         format!("`{} {}`. {}", op.method, op.path, docs::effect(op.effect)),
         String::new(),
         docs::audience(op),
     ];
+    if let Some(sites) = docs::sites(op, &api.site_fields(op)) {
+        doc.push(String::new());
+        doc.push(sites);
+    }
     if let Some(p) = docs::pagination(op) {
         doc.push(String::new());
         doc.push(p);
@@ -588,6 +614,9 @@ fn field_doc(f: &Field, param: Option<&Param>, ident: &str) -> String {
     }
     if ident.trim_start_matches("r#") != f.name {
         parts.push(format!("Wire name `{}`.", f.name));
+    }
+    if let Some(site) = docs::field_site(f) {
+        parts.push(site);
     }
     if !f.enum_values.is_empty() {
         let values: Vec<String> = f
@@ -772,12 +801,17 @@ fn table_imports(body: &str) -> String {
         "Operation",
         "Pagination",
         "Service",
+        "SiteField",
+        "Sites",
         "Type",
     ]
     .into_iter()
     .filter(|t| tokens.contains(t))
     .collect();
     let mut s = String::new();
+    if tokens.contains("Site") {
+        s.push_str("use crate::config::Site;\n");
+    }
     if !helpers.is_empty() {
         let _ = writeln!(s, "use crate::model_macros::{{{}}};", helpers.join(", "));
     }

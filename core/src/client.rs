@@ -135,6 +135,12 @@ impl Client {
         self.inner.transport.clock_offset()
     }
 
+    /// Checks `params` against `op` and this client's site before anything is sent.
+    pub(crate) fn check(&self, op: &Operation, params: &Value) -> Result<()> {
+        validate(op, params)?;
+        crate::site::check_site(op, params, self.inner.config.site)
+    }
+
     /// Runs `op` (already validated) under the call's deadline.
     pub(crate) async fn run(
         &self,
@@ -165,7 +171,7 @@ impl Client {
     /// [`Client::call`], with the request id, status, attempts and time of the answer.
     pub async fn call_with_meta(&self, operation: &str, params: Value) -> Result<(Value, Meta)> {
         let op = operation_named(operation)?;
-        validate(op, &params)?;
+        self.check(op, &params)?;
         let reply = self.run(op, params, None).await?;
         Ok((reply.value, reply.meta))
     }
@@ -182,7 +188,7 @@ impl Client {
                 .with_operation(op.name)
         })?;
         let params = drop_nulls(params);
-        validate(op, &params)?;
+        self.check(op, &params)?;
         let reply = self.run(op, params, None).await?;
         serde_json::from_value(reply.value).map_err(|e| {
             let mut err = Error::new(

@@ -35,13 +35,14 @@ pub mod retry;
 pub mod runtime;
 pub mod secret;
 pub mod signer;
+pub mod site;
 mod transport;
 pub mod validate;
 
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, Language, Site};
 pub use error::{Dispatch, Error, ErrorKind, Result};
-pub use operation::{Effect, Method, Operation};
+pub use operation::{Effect, Method, Operation, Sites};
 pub use pipeline::{Meta, Progress};
 pub use secret::Secret;
 

@@ -3,6 +3,8 @@
 //! The generated table (`crate::generated`) is made of these; the types are hand-written so the
 //! generator only emits data.
 
+use crate::config::Site;
+
 /// HTTP method of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
@@ -60,6 +62,46 @@ pub enum Audience {
     Partner,
     Customer,
     Both,
+}
+
+/// On which site(s) an operation or a parameter exists: the China site
+/// (`bss.myhuaweicloud.com`), the international one (`bss-intl.myhuaweicloud.com`), or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sites {
+    Both,
+    Cn,
+    Intl,
+}
+
+impl Sites {
+    /// Whether it exists on `site`.
+    pub const fn has(self, site: Site) -> bool {
+        matches!(
+            (self, site),
+            (Sites::Both, _) | (Sites::Cn, Site::Cn) | (Sites::Intl, Site::Intl)
+        )
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sites::Both => "both",
+            Sites::Cn => "cn",
+            Sites::Intl => "intl",
+        }
+    }
+}
+
+/// A parameter of the flat request that exists on one site only, or that one site requires.
+///
+/// The facts ride on the operation rather than on [`Field`], so a parameter the two sites share
+/// keeps one description; [`crate::site::check_site`] reads them before anything is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SiteField {
+    /// The wire name (a top-level parameter or body field).
+    pub name: &'static str,
+    pub sites: Sites,
+    /// The site on which it is required (it is optional on the other, or absent there).
+    pub required_on: Option<Site>,
 }
 
 /// Where a parameter goes on the wire.
@@ -173,6 +215,10 @@ pub struct Operation {
     pub category: &'static str,
     pub effect: Effect,
     pub audience: Audience,
+    /// The site(s) that serve it.
+    pub sites: Sites,
+    /// Parameters whose presence or required-ness depends on the site.
+    pub site_fields: &'static [SiteField],
     /// Path, query, header and flattened body parameters.
     pub params: &'static [Param],
     /// Name of the body model, when the operation takes a JSON body.
@@ -200,6 +246,8 @@ impl Operation {
             category: "raw",
             effect,
             audience: Audience::Both,
+            sites: Sites::Both,
+            site_fields: &[],
             params: &[],
             body_model: None,
             response_model: "",

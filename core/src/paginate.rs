@@ -8,7 +8,6 @@ use serde_json::{Map, Value};
 use crate::client::{operation_named, Client};
 use crate::error::{Dispatch, Error, ErrorKind, Result};
 use crate::operation::{Operation, Pagination};
-use crate::validate::validate;
 
 /// Page size used when the caller gives none: the documented maximum, at most 100.
 const DEFAULT_PAGE: u64 = 100;
@@ -149,7 +148,7 @@ impl Client {
         if let Some(v) = start {
             probe.insert(pg.offset_param.to_owned(), v);
         }
-        validate(op, &Value::Object(probe))?;
+        self.check(op, &Value::Object(probe))?;
         let state = State {
             client: self.clone(),
             op,

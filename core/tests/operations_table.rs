@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use hcpartner::generated::{find_operation, OPERATIONS};
-use hcpartner::operation::{Audience, Effect, Location, Service};
+use hcpartner::operation::{Audience, Effect, Location, Service, Sites};
 
 fn reference_tsv() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -58,8 +58,23 @@ fn params(spec: &str) -> Vec<(String, bool)> {
         .collect()
 }
 
-/// Operations the table has beyond the reference's rows, each with its own sources in core/api.
-const BEYOND_REFERENCE: &[&str] = &["keystone_list_auth_domains"];
+/// Operations the table has beyond the reference's rows, each with its own sources in core/api:
+/// the domain lookup, and the 11 operations only the international SDK (huaweicloudsdkbssintl)
+/// has.
+const BEYOND_REFERENCE: &[&str] = &[
+    "keystone_list_auth_domains",
+    "freeze_sub_customers",
+    "unfreeze_sub_customers",
+    "list_sub_customer_budget",
+    "list_sub_customer_budget_records",
+    "show_sub_customer_budget",
+    "update_sub_customer_budget",
+    "show_partner_consumption_quota",
+    "show_customer_expenditure_quota",
+    "list_postpaid_bill_sum",
+    "list_resource_specs_price",
+    "list_invoices",
+];
 
 #[test]
 fn every_reference_row_is_in_the_table_with_the_same_method_and_path() {
@@ -238,4 +253,90 @@ fn money_moving_operations_are_never_idempotent() {
         assert_eq!(op.effect, Effect::WriteMoney, "{name}");
         assert!(!op.effect.is_idempotent(), "{name}");
     }
+}
+
+/// `cn-only:req.body.a|req.body.b.c;intl-only:req.x` -> the top-level names with their site
+/// (nested paths belong to a top-level field listed too).
+fn intl_diff(spec: &str) -> Vec<(String, Sites)> {
+    let mut out = Vec::new();
+    for part in spec.split(';').filter(|p| !p.is_empty()) {
+        let (side, paths) = part.split_once(':').expect("side:paths");
+        let sites = match side {
+            "cn-only" => Sites::Cn,
+            "intl-only" => Sites::Intl,
+            s => panic!("intl_diff side {s}"),
+        };
+        for path in paths.split('|') {
+            let rest = path.strip_prefix("req.").expect("a request path");
+            let rest = rest.strip_prefix("body.").unwrap_or(rest);
+            if !rest.contains('.') {
+                out.push((rest.to_owned(), sites));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn sites_follow_the_reference() {
+    for r in rows() {
+        let name = &r["op"];
+        let op = find_operation(name).unwrap();
+        let want = if r["in_bssintl"] == "no" {
+            Sites::Cn
+        } else {
+            Sites::Both
+        };
+        assert_eq!(
+            op.sites, want,
+            "{name}: sites (in_bssintl {})",
+            r["in_bssintl"]
+        );
+        let mut actual: Vec<(String, Sites)> = op
+            .site_fields
+            .iter()
+            .filter(|f| f.sites != Sites::Both)
+            .map(|f| (f.name.to_owned(), f.sites))
+            .collect();
+        actual.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(actual, intl_diff(&r["intl_diff"]), "{name}: site fields");
+    }
+    for name in &BEYOND_REFERENCE[1..] {
+        assert_eq!(find_operation(name).unwrap().sites, Sites::Intl, "{name}");
+    }
+}
+
+/// docs/scope.md lists every operation under the site(s) the table gives it.
+#[test]
+fn the_scope_page_lists_every_operation_under_its_sites() {
+    let page =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/scope.md"))
+            .expect("docs/scope.md");
+    let mut listed: BTreeMap<String, Sites> = BTreeMap::new();
+    let mut current = None;
+    for line in page.lines() {
+        if let Some(head) = line.strip_prefix("### ") {
+            current = Some(if head.starts_with("Both") {
+                Sites::Both
+            } else if head.starts_with("China") {
+                Sites::Cn
+            } else {
+                Sites::Intl
+            });
+        } else if let (Some(sites), Some(list)) = (current, line.strip_prefix("- **")) {
+            let names = list.split_once(": ").map_or("", |(_, n)| n);
+            for name in names.split(", ") {
+                let name = name.trim_matches('`');
+                assert!(
+                    listed.insert(name.to_owned(), sites).is_none(),
+                    "{name} twice"
+                );
+            }
+        }
+    }
+    for op in OPERATIONS {
+        assert_eq!(listed.remove(op.name), Some(op.sites), "{}", op.name);
+    }
+    assert!(listed.is_empty(), "not operations: {listed:?}");
 }

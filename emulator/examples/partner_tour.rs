@@ -1,16 +1,22 @@
 //! The partner tour: starts a local Partner Center emulator and walks through a partner's day
 //! with the hcpartner client — create customers, verify one, fund and reclaim, coupons, the
-//! customer list, a monthly bill, and what a failed call looks like.
+//! customer list, a monthly bill, what a failed call looks like, and one day on the international
+//! site (a second emulator, started for it): a customer's budget.
 //!
 //! Run: `cargo run -p hcpartner-emulator --example partner_tour`
 
 use hcpartner::credentials::AkSk;
-use hcpartner::{Client, Config, Error};
+use hcpartner::{Client, Config, Error, Site};
 use hcpartner_emulator::state::seed::{QUOTA_ID, SEED_RESALE_ID};
 use hcpartner_emulator::{util, Emulator, Options};
 use serde_json::{json, Value};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// Money as the API takes it: a JSON number with exactly these digits.
+fn money(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
 
 /// Prints rows as a plain-text table.
 fn table(title: &str, headers: &[&str], rows: &[Vec<String>]) {
@@ -155,14 +161,14 @@ async fn main() -> Result<()> {
     let adj = client
         .call(
             "update_customer_account_amount",
-            json!({"customer_id": resale_id, "amount": "500.00"}),
+            json!({"customer_id": resale_id, "amount": money("500.00")}),
         )
         .await?;
     let (p1, c1) = balances(&client, &resale_id).await?;
     let rec = client
         .call(
             "reclaim_to_partner_account",
-            json!({"customer_id": resale_id, "amount": "120.50"}),
+            json!({"customer_id": resale_id, "amount": money("120.50")}),
         )
         .await?;
     let (p2, c2) = balances(&client, &resale_id).await?;
@@ -178,7 +184,7 @@ async fn main() -> Result<()> {
 
     // 4. Coupons from the partner's quota: the consulting-sales customer cannot get one.
     let issued = client
-        .call("create_partner_coupons", json!({"quota_id": QUOTA_ID, "customer_ids": [resale_id, referral_id], "face_value": "88.00", "memo": "welcome"}))
+        .call("create_partner_coupons", json!({"quota_id": QUOTA_ID, "customer_ids": [resale_id, referral_id], "face_value": money("88.00"), "memo": "welcome"}))
         .await?;
     let mut rows: Vec<Vec<String>> = issued["coupon_infos"]
         .as_array()
@@ -310,7 +316,7 @@ async fn main() -> Result<()> {
     let e = client
         .call(
             "update_customer_account_amount",
-            json!({"customer_id": resale_id, "amount": "99999999.00"}),
+            json!({"customer_id": resale_id, "amount": money("99999999.00")}),
         )
         .await
         .unwrap_err();
@@ -328,6 +334,73 @@ async fn main() -> Result<()> {
     println!(
         "\nThe emulator answered {} requests and applied {}.",
         stats["totals"]["received"], stats["totals"]["applied"]
+    );
+    international().await
+}
+
+/// Step 8, the international site: a partner there sets its resale customers a budget instead
+/// of funding their accounts. One emulator process serves one site, as the real endpoints do.
+async fn international() -> Result<()> {
+    let emu = Emulator::start(Options {
+        site: Site::Intl,
+        ..Options::default()
+    })?;
+    let creds = emu.credentials();
+    let client = Client::new(
+        Config::builder()
+            .site(Site::Intl)
+            .endpoint(emu.url())
+            .credentials(
+                AkSk::new(creds.ak.clone(), creds.sk.clone())
+                    .with_domain_id(creds.domain_id.clone()),
+            )
+            .build()?,
+    )?;
+    println!("\n=== the international site ({}) ===", emu.url());
+    let before = client
+        .call(
+            "show_sub_customer_budget",
+            json!({"customer_id": SEED_RESALE_ID}),
+        )
+        .await?;
+    client
+        .call(
+            "update_sub_customer_budget",
+            json!({"customer_id": SEED_RESALE_ID, "budget_amount": money("1500.00"), "budget_type": "MONTHLY"}),
+        )
+        .await?;
+    let after = client
+        .call(
+            "show_sub_customer_budget",
+            json!({"customer_id": SEED_RESALE_ID}),
+        )
+        .await?;
+    table(
+        &format!("8. Monthly budget of customer {SEED_RESALE_ID} (update_sub_customer_budget)"),
+        &["", "budget", "used", "currency"],
+        &[before, after]
+            .iter()
+            .zip(["before", "after"])
+            .map(|(b, when)| {
+                vec![
+                    when.to_owned(),
+                    s(&b["budget_amount"]),
+                    s(&b["used_amount"]),
+                    s(&b["currency"]),
+                ]
+            })
+            .collect::<Vec<_>>(),
+    );
+    let e = client
+        .call(
+            "update_customer_account_amount",
+            json!({"customer_id": SEED_RESALE_ID, "amount": money("1.00")}),
+        )
+        .await
+        .unwrap_err();
+    show_error(
+        "8b. A China-site operation on an international client (caught before sending)",
+        &e,
     );
     Ok(())
 }

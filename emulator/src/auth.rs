@@ -1,6 +1,7 @@
 //! Who is calling: AK/SK signatures verified with the core's signer (re-signing what arrived with
 //! the headers the caller said it signed, at the X-Sdk-Date it sent), with the gateway's 15-minute
-//! clock window; or X-Auth-Token tokens this emulator issued.
+//! clock window; temporary AK/SK this emulator issued, with their `X-Security-Token`; or
+//! X-Auth-Token tokens this emulator issued.
 
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,17 @@ pub struct Token {
     pub assumed_by: Option<(String, String)>,
 }
 
+/// A temporary access key the emulator issued (`create_temporary_access_key_by_*`): it acts as
+/// `principal` until `expires_at`, and every request signed with it carries `token` in
+/// `X-Security-Token`.
+#[derive(Debug, Clone)]
+pub struct TempKey {
+    pub secret: String,
+    pub token: String,
+    pub expires_at: i64,
+    pub principal: Principal,
+}
+
 /// A refusal: the answer to send and the reason to log.
 #[derive(Debug)]
 pub struct Refusal {
@@ -62,8 +74,7 @@ pub fn authenticate(
         return token_principal(shared, token).map(|t| t.principal);
     }
     if req.header("authorization").is_some() {
-        verify_signature(shared, req, needs_domain)?;
-        return Ok(Principal::Partner);
+        return verify_signature(shared, req, needs_domain);
     }
     Err(refuse(
         ApiError::signature("no X-Auth-Token and no Authorization header"),
@@ -88,11 +99,37 @@ pub fn token_principal(shared: &Shared, token: &str) -> Result<Token, Refusal> {
     }
 }
 
+/// The secret and identity of an access key: the partner's own, or a live temporary one whose
+/// security token the request carries.
+fn key_of(shared: &Shared, req: &Incoming<'_>, ak: &str) -> Result<(String, Principal), Refusal> {
+    let fail = || ApiError::signature("verify aksk signature fail");
+    if ak == shared.creds.ak {
+        return Ok((shared.creds.sk.clone(), Principal::Partner));
+    }
+    let keys = shared.temp_keys.lock().unwrap_or_else(|p| p.into_inner());
+    let Some(k) = keys.get(ak) else {
+        return Err(refuse(fail(), format!("unknown access key {ak}")));
+    };
+    if k.expires_at <= shared.now_secs() {
+        return Err(refuse(
+            ApiError::signature("the temporary access key has expired"),
+            format!("temporary AK {ak} expired at {}", utc(k.expires_at)),
+        ));
+    }
+    if req.header("x-security-token") != Some(k.token.as_str()) {
+        return Err(refuse(
+            fail(),
+            format!("temporary AK {ak} without its X-Security-Token"),
+        ));
+    }
+    Ok((k.secret.clone(), k.principal.clone()))
+}
+
 fn verify_signature(
     shared: &Shared,
     req: &Incoming<'_>,
     needs_domain: bool,
-) -> Result<(), Refusal> {
+) -> Result<Principal, Refusal> {
     let fail = || ApiError::signature("verify aksk signature fail");
     let auth = req.header("authorization").unwrap_or_default();
     let Some(rest) = auth.strip_prefix("SDK-HMAC-SHA256 ") else {
@@ -112,10 +149,7 @@ fn verify_signature(
             "Authorization lacks Access= or SignedHeaders=",
         ));
     };
-    let creds = &shared.creds;
-    if ak != creds.ak {
-        return Err(refuse(fail(), format!("unknown access key {ak}")));
-    }
+    let (sk, principal) = key_of(shared, req, ak)?;
     let Some(date_text) = req.header("x-sdk-date") else {
         return Err(refuse(fail(), "X-Sdk-Date is missing"));
     };
@@ -161,7 +195,7 @@ fn verify_signature(
     };
     let key = SigningKey {
         ak,
-        sk: &creds.sk,
+        sk: &sk,
         security_token: None,
         domain_id: None,
     };
@@ -184,8 +218,12 @@ fn verify_signature(
         ));
     }
     if needs_domain {
+        let domain = match &principal {
+            Principal::Partner => shared.creds.domain_id.clone(),
+            Principal::Customer(id) => id.clone(),
+        };
         match req.header("x-domain-id") {
-            Some(d) if d == creds.domain_id => {}
+            Some(d) if d == domain => {}
             Some(d) => {
                 return Err(refuse(
                     ApiError::signature(format!(
@@ -205,7 +243,7 @@ fn verify_signature(
             return Err(refuse(fail(), "X-Domain-Id is not signed"));
         }
     }
-    Ok(())
+    Ok(principal)
 }
 
 /// A new opaque token value.

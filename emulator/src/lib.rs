@@ -8,18 +8,21 @@
 //! println!("listening on {}, partner AK {}", emu.url(), emu.credentials().ak);
 //! ```
 //!
-//! * Listens on 127.0.0.1 only (port 0 = a free port) and serves requests the way the service
-//!   does: AK/SK signatures (SDK-HMAC-SHA256, verified with the `hcpartner` signer, 15-minute
-//!   clock window) or tokens it issued itself (`POST /v3/auth/tokens`, password and assume_role).
+//! * Listens on 127.0.0.1 only (port 0 = a free port) and serves one site (`Options::site`, China
+//!   by default) the way the service does: AK/SK signatures (SDK-HMAC-SHA256, verified with the
+//!   `hcpartner` signer, 15-minute clock window; temporary keys with their security token) or
+//!   tokens it issued itself (`POST /v3/auth/tokens`, password and assume_role).
 //! * Routes by the client's own generated operation table (`hcpartner::generated::OPERATIONS`,
-//!   from `core/api/`), which also gives each operation's audience, parameters, request models and
-//!   pagination: unknown paths answer 404 APIGW.0101; known operations it does not model answer
-//!   501 EMULATOR.0501 ([`unmodelled_ops`]).
+//!   from `core/api/`), which also gives each operation's site, audience, parameters, request
+//!   models and pagination: unknown paths, and the other site's operations, answer 404
+//!   APIGW.0101. Every operation of both sites is modelled ([`unmodelled_ops`] is empty), and
+//!   every answer is checked against its response model ([`conformance`]).
 //! * State starts from a seed (`state::seed`) and can be persisted to a JSON file.
 //! * The admin API under `/_emulator/` (no auth) injects faults, counts what was applied, resets
 //!   and skews the clock; see the crate README.
 
 mod auth;
+pub mod conformance;
 pub mod error;
 pub mod faults;
 mod handlers;
@@ -54,6 +57,9 @@ pub struct Options {
     pub token_ttl: Duration,
     /// How long a real-name review takes (0 = decided at once).
     pub review_delay: Duration,
+    /// The site this process serves (one, as the real endpoints do): the other site's operations
+    /// answer 404 APIGW.0101 and its fields CBC.0100.
+    pub site: hcpartner::Site,
 }
 
 impl Default for Options {
@@ -64,6 +70,7 @@ impl Default for Options {
             reseed: false,
             token_ttl: Duration::from_secs(24 * 3600),
             review_delay: Duration::ZERO,
+            site: hcpartner::Site::Cn,
         }
     }
 }
@@ -99,10 +106,11 @@ impl Default for Credentials {
     }
 }
 
-/// The JSON description of a running emulator: URL, credentials and seeded ids.
-pub fn info_json(creds: &Credentials, url: Option<&str>) -> Value {
+/// The JSON description of a running emulator: URL, site, credentials and seeded ids.
+pub fn info_json(creds: &Credentials, url: Option<&str>, site: hcpartner::Site) -> Value {
     use state::seed::*;
     let mut v = json!({
+        "site": site.as_str(),
         "ak": creds.ak,
         "sk": creds.sk,
         "domain_id": creds.domain_id,
@@ -116,14 +124,21 @@ pub fn info_json(creds: &Credentials, url: Option<&str>) -> Value {
             "resale_customer_name": SEED_RESALE_NAME,
             "resale_customer_password": SEED_RESALE_PASSWORD,
             "consulting_customer_id": SEED_CONSULTING_ID,
+            "consulting_customer_name": SEED_CONSULTING_NAME,
+            "consulting_customer_password": SEED_CONSULTING_PASSWORD,
             "foreign_customer_id": SEED_FOREIGN_ID,
             "quota_id": QUOTA_ID,
             "expired_quota_id": QUOTA_EXPIRED_ID,
             "pending_order_id": PENDING_ORDER_ID,
             "paid_order_id": PAID_ORDER_ID,
             "server_resource_id": SEED_SERVER_ID,
+            "sub_account_id": SEED_SUB_ACCOUNT_ID,
+            "org_id": SEED_ORG_ID,
+            "reseller_id": SEED_RESELLER_ID,
+            "stored_value_card_id": SEED_CARD_ID,
+            "free_resource_id": SEED_FREE_RESOURCE_ID,
         },
-        "modelled_ops": modelled_ops(),
+        "modelled_ops": modelled_ops(site),
     });
     if let Some(u) = url {
         v["url"] = json!(u);
@@ -131,24 +146,25 @@ pub fn info_json(creds: &Credentials, url: Option<&str>) -> Value {
     v
 }
 
-/// Operation names the emulator models (BSS handlers plus the IAM token operations).
-pub fn modelled_ops() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = handlers::HANDLERS.iter().map(|(n, _)| *n).collect();
-    v.extend([
-        "keystone_create_user_token_by_password",
-        "keystone_create_agency_token",
-        "keystone_list_auth_domains",
-        "keystone_validate_token",
-    ]);
+/// Operations of `site` the emulator models: the BSS handlers and the IAM operations.
+pub fn modelled_ops(site: hcpartner::Site) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = handlers::HANDLERS
+        .iter()
+        .map(|r| r.op)
+        .chain(iam::OPS.iter().copied())
+        .filter(|n| hcpartner::generated::find_operation(n).is_some_and(|o| o.sites.has(site)))
+        .collect();
     v.sort_unstable();
     v
 }
 
-/// Operations of the operation table that answer 501 EMULATOR.0501.
-pub fn unmodelled_ops() -> Vec<&'static str> {
-    let modelled = modelled_ops();
+/// Operations of `site` in the operation table that the emulator does not model (they would
+/// answer 501 EMULATOR.0501). Empty: every operation of both sites is modelled.
+pub fn unmodelled_ops(site: hcpartner::Site) -> Vec<&'static str> {
+    let modelled = modelled_ops(site);
     let mut v: Vec<&'static str> = hcpartner::generated::OPERATIONS
         .iter()
+        .filter(|o| o.sites.has(site))
         .map(|o| o.name)
         .filter(|n| !modelled.contains(n))
         .collect();
@@ -174,7 +190,7 @@ impl Emulator {
         let now = util::epoch(std::time::SystemTime::now());
         let state = match &opts.state_file {
             Some(path) if path.exists() && !opts.reseed => state::State::load(path)?,
-            _ => state::seed(now),
+            _ => state::seed::seed_for(now, opts.site),
         };
         if let Some(path) = &opts.state_file {
             state.save(path)?;
@@ -184,6 +200,7 @@ impl Emulator {
             creds: creds.clone(),
             state: Mutex::new(state),
             tokens: Mutex::new(Default::default()),
+            temp_keys: Mutex::new(Default::default()),
             faults: Mutex::new(Vec::new()),
             stats: Mutex::new(Default::default()),
             clock_offset: Default::default(),
@@ -250,7 +267,7 @@ impl Emulator {
 
     /// URL, credentials and seeded ids as one JSON object (what the binary prints).
     pub fn info(&self) -> Value {
-        info_json(&self.creds, Some(&self.url))
+        info_json(&self.creds, Some(&self.url), self.shared.opts.site)
     }
 
     /// Per-operation counters (as `GET /_emulator/stats`).

@@ -1,4 +1,4 @@
-//! `hcpartner-emulator [--port N] [--state FILE] [--seed] [--token-ttl SECS] [--review-delay SECS]`
+//! `hcpartner-emulator [--port N] [--site cn|intl] [--state FILE] [--seed] [--token-ttl SECS] [--review-delay SECS]`
 //!
 //! Starts the emulator on 127.0.0.1 and prints one JSON line on stdout once it listens: the URL,
 //! the demo partner's credentials and the seeded ids. Logs go to stderr (`RUST_LOG` filters them).
@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use hcpartner_emulator::{Emulator, Options};
 
-const USAGE: &str = "usage: hcpartner-emulator [--port N] [--state FILE] [--seed] [--token-ttl SECS] [--review-delay SECS] [--exit-with-stdin]";
+const USAGE: &str = "usage: hcpartner-emulator [--port N] [--site cn|intl] [--state FILE] [--seed] [--token-ttl SECS] [--review-delay SECS] [--exit-with-stdin]";
 
 fn parse(args: &[String]) -> Result<(Options, bool), String> {
     let mut opts = Options::default();
@@ -30,6 +30,11 @@ fn parse(args: &[String]) -> Result<(Options, bool), String> {
                     .map_err(|_| "--port must be a number from 0 to 65535".to_owned())?
             }
             "--state" => opts.state_file = Some(value("--state")?.into()),
+            "--site" => {
+                opts.site = value("--site")?
+                    .parse()
+                    .map_err(|_| "--site must be cn or intl".to_owned())?
+            }
             "--seed" => opts.reseed = true,
             "--exit-with-stdin" => exit_with_stdin = true,
             "--token-ttl" => {

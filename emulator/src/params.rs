@@ -1,12 +1,17 @@
-//! A request's parameters as one flat map (path, query and body fields), validated against the
-//! generated operation and model tables of `hcpartner` (the same facts the client validates
-//! with, but checked here for whatever client sent the request), with typed getters that answer
-//! CBC.0100 naming the field.
+//! A request's parameters as one flat map (path, query, header and body fields), checked with the
+//! client's own rules: query text is turned into the types the operation table declares, then
+//! `hcpartner::validate::validate` (required fields, types, enums, limits) and
+//! `hcpartner::site::check_site` (fields of the other site) run on it, and the emulator adds the
+//! two checks a server makes that the client's validator leaves open: a decimal must be a JSON
+//! number (never a string), and must not have more decimal places than its `limits.scale`.
+//! Every refusal is CBC.0100 naming the field. Typed getters serve the handlers.
 
 use hcpartner::generated::find_model;
 use hcpartner::operation::{Field, Location, Operation, Type};
+use hcpartner::Site;
 use percent_encoding::percent_decode_str;
 use rust_decimal::Decimal;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ApiResult};
@@ -23,142 +28,134 @@ fn decode(s: &str) -> String {
         .into_owned()
 }
 
-fn type_ok(ty: &Type, v: &Value, path: &str) -> ApiResult<()> {
-    if v.is_null() {
-        return Ok(());
-    }
-    let bad = |what: &str| Err(ApiError::param(path, format!("must be {what}")));
-    match ty {
-        Type::List(inner) => {
-            let Value::Array(items) = v else {
-                return bad("a list");
-            };
-            for (i, item) in items.iter().enumerate() {
-                type_ok(inner, item, &format!("{path}[{i}]"))?;
-            }
-        }
-        Type::Map(inner) => {
-            let Value::Object(obj) = v else {
-                return bad("an object");
-            };
-            for (k, item) in obj {
-                type_ok(inner, item, &format!("{path}.{k}"))?;
-            }
-        }
-        Type::String => {
-            if !v.is_string() {
-                return bad("a string");
-            }
-        }
-        Type::Int => {
-            if !(v.is_i64() || v.is_u64()) {
-                return bad("an integer");
-            }
-        }
-        Type::Decimal | Type::Float => {
-            let ok = v.is_number()
-                || v.as_str()
-                    .is_some_and(|s| s.trim().parse::<Decimal>().is_ok());
-            if !ok {
-                return bad("a number");
-            }
-        }
-        Type::Bool => {
-            if !v.is_boolean() {
-                return bad("a boolean");
-            }
-        }
-        Type::Object => {}
-        Type::Model(model) => {
-            if let Some(m) = find_model(model) {
-                let Value::Object(obj) = v else {
-                    return bad("an object");
-                };
-                check_fields(m.fields, obj, &format!("{path}."))?;
-            }
-        }
-    }
-    Ok(())
+/// Query text as the type the table declares; text that is not of that type is refused.
+fn coerce(ty: &Type, name: &str, text: String) -> ApiResult<Value> {
+    let bad = |what: &str| ApiError::param(name, format!("must be {what}"));
+    Ok(match ty {
+        Type::Int => Value::from(text.parse::<i64>().map_err(|_| bad("an integer"))?),
+        Type::Float | Type::Decimal => match serde_json::from_str::<Value>(text.trim()) {
+            Ok(v @ Value::Number(_)) => v,
+            _ => return Err(bad("a number")),
+        },
+        Type::Bool => match text.as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => return Err(bad("true or false")),
+        },
+        Type::List(inner) => coerce(inner, name, text)?,
+        _ => Value::String(text),
+    })
 }
 
-fn check_fields(fields: &[Field], obj: &Map<String, Value>, prefix: &str) -> ApiResult<()> {
+/// The client's validation error as the service's CBC.0100.
+fn refusal(e: &hcpartner::Error) -> ApiError {
+    ApiError::new(
+        400,
+        "CBC.0100",
+        format!(
+            "Parameter error: `{}`: {}.",
+            e.field().unwrap_or("params"),
+            e.message().trim_end_matches('.')
+        ),
+    )
+}
+
+/// Decimals are JSON numbers with at most `limits.scale` places, at any depth.
+fn check_numbers(fields: &[Field], obj: &Map<String, Value>, prefix: &str) -> ApiResult<()> {
     for f in fields {
-        let name = format!("{prefix}{}", f.name);
-        match obj.get(f.name) {
-            None | Some(Value::Null) if f.required => {
-                return Err(ApiError::param(&name, "is required"))
-            }
-            Some(Value::String(s)) if f.required && s.is_empty() && f.ty == Type::String => {
-                return Err(ApiError::param(&name, "must not be empty"))
-            }
-            Some(v) => type_ok(&f.ty, v, &name)?,
-            None => {}
+        if let Some(v) = obj.get(f.name) {
+            check_number(&f.ty, f, v, &format!("{prefix}{}", f.name))?;
         }
     }
     Ok(())
 }
 
-/// The fields of the operation's JSON body model, when it takes one.
-fn body_fields(op: &Operation) -> Option<&'static [Field]> {
-    op.body_model.and_then(find_model).map(|m| m.fields)
+fn check_number(ty: &Type, f: &Field, v: &Value, path: &str) -> ApiResult<()> {
+    match (ty, v) {
+        (Type::Decimal, Value::String(_)) => {
+            Err(ApiError::param(path, "must be a JSON number, not a string"))
+        }
+        (Type::Decimal, Value::Number(n)) => {
+            let places = n
+                .to_string()
+                .parse::<Decimal>()
+                .map_or(0, |d| d.normalize().scale());
+            match f.limits.scale {
+                Some(max) if places > max => Err(ApiError::param(
+                    path,
+                    format!("must have at most {max} decimal places"),
+                )),
+                _ => Ok(()),
+            }
+        }
+        (Type::List(inner), Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, x)| check_number(inner, f, x, &format!("{path}[{i}]"))),
+        (Type::Map(inner), Value::Object(m)) => m
+            .iter()
+            .try_for_each(|(k, x)| check_number(inner, f, x, &format!("{path}.{k}"))),
+        (Type::Model(name), Value::Object(m)) => match find_model(name) {
+            Some(model) => check_numbers(model.fields, m, &format!("{path}.")),
+            None => Ok(()),
+        },
+        _ => Ok(()),
+    }
+}
+
+/// Checks flat params the way this emulator's site and the client's rules do.
+pub fn check(op: &Operation, value: &Value, site: Site) -> ApiResult<()> {
+    hcpartner::validate::validate(op, value).map_err(|e| refusal(&e))?;
+    let fields: Vec<Field> = op.params.iter().map(|p| p.field).collect();
+    if let Value::Object(obj) = value {
+        check_numbers(&fields, obj, "")?;
+    }
+    hcpartner::site::check_site(op, value, site).map_err(|e| refusal(&e))
 }
 
 impl Params {
-    /// Collects and validates the parameters of a request for `op`.
+    /// Collects and checks the parameters of a request for `op` (see [`check`]).
     pub fn build(
         op: &Operation,
         path_params: &[(&str, String)],
         query: Option<&str>,
+        headers: &[(String, String)],
         body: &[u8],
+        site: Site,
     ) -> ApiResult<Params> {
         let mut map = Map::new();
         for (k, v) in path_params {
             map.insert((*k).to_owned(), Value::String(v.clone()));
         }
-        let query_params = || {
+        let spec = |name: &str, loc: Location| {
             op.params
                 .iter()
-                .filter(|p| p.location == Location::Query)
-                .map(|p| &p.field)
+                .find(|p| p.location == loc && p.field.name == name)
+                .map(|p| p.field)
         };
         for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let (k, v) = (decode(k), decode(v));
-            let spec = query_params().find(|q| q.name == k);
-            let is_list = spec.is_some_and(|s| matches!(s.ty, Type::List(_)));
-            if is_list {
+            let field = spec(&k, Location::Query);
+            let value = match &field {
+                Some(f) => coerce(&f.ty, &k, v)?,
+                None => Value::String(v),
+            };
+            if field.is_some_and(|f| matches!(f.ty, Type::List(_))) {
                 match map.entry(k).or_insert_with(|| Value::Array(Vec::new())) {
-                    Value::Array(a) => a.push(Value::String(v)),
-                    other => *other = Value::Array(vec![Value::String(v)]),
+                    Value::Array(a) => a.push(value),
+                    other => *other = Value::Array(vec![value]),
                 }
             } else {
-                map.insert(k, Value::String(v));
+                map.insert(k, value);
             }
         }
-        for q in query_params() {
-            let v = map.get(q.name);
-            if q.required && v.is_none_or(|v| v.as_str() == Some("")) {
-                return Err(ApiError::param(q.name, "is required"));
-            }
-            if let Some(Value::String(s)) = v {
-                let ok = match q.ty {
-                    Type::Int => s.parse::<i64>().is_ok(),
-                    Type::Bool => s == "true" || s == "false",
-                    _ => true,
-                };
-                if !ok {
-                    return Err(ApiError::param(
-                        q.name,
-                        format!(
-                            "must be {}",
-                            if q.ty == Type::Int {
-                                "an integer"
-                            } else {
-                                "true or false"
-                            }
-                        ),
-                    ));
-                }
+        for p in op.params.iter().filter(|p| p.location == Location::Header) {
+            if let Some((_, v)) = headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(p.field.name))
+            {
+                map.insert(p.field.name.to_owned(), Value::String(v.clone()));
             }
         }
         if !body.iter().all(u8::is_ascii_whitespace) {
@@ -167,16 +164,19 @@ impl Params {
             let Value::Object(obj) = parsed else {
                 return Err(ApiError::param("body", "must be a JSON object"));
             };
-            if let Some(fields) = body_fields(op) {
-                check_fields(fields, &obj, "")?;
-            }
             for (k, v) in obj {
                 map.insert(k, v);
             }
-        } else if let Some(fields) = body_fields(op) {
-            check_fields(fields, &Map::new(), "")?;
         }
+        check(op, &Value::Object(map.clone()), site)?;
         Ok(Params { map })
+    }
+
+    /// The parameters as the generated request struct of the operation (its fields were
+    /// checked against the same table, so this fails only on a handler bug).
+    pub fn req<T: DeserializeOwned>(&self) -> ApiResult<T> {
+        serde_json::from_value(Value::Object(self.map.clone()))
+            .map_err(|e| ApiError::param("body", format!("does not fit the request model ({e})")))
     }
 
     /// Parameters from a JSON object (tests, IAM bodies).
@@ -241,7 +241,14 @@ impl Params {
             .map_err(|_| ApiError::param(name, "must be a decimal number"))
     }
 
-    /// A money amount: present, > 0, at most two decimal places.
+    /// A required decimal whose limits the operation table carries (checked before the handler).
+    pub fn req_decimal(&self, name: &str) -> ApiResult<Decimal> {
+        self.decimal(name)?
+            .ok_or_else(|| ApiError::param(name, "is required"))
+    }
+
+    /// A money amount the API types as text (enterprise transfers): present, > 0, at most two
+    /// decimal places. Decimal-typed amounts get these limits from the table instead.
     pub fn amount(&self, name: &str) -> ApiResult<Decimal> {
         let d = self
             .decimal(name)?
@@ -309,23 +316,40 @@ impl Params {
     }
 }
 
-/// Applies the operation's offset/limit to the item list of `response`, and sets its total.
-/// Marker paging is left to the handler.
+/// The shared list helper: a paginated read's handler answers every matching item in the
+/// operation's items field, and this cuts the page. Offset paging: `offset`/`limit` (0-based,
+/// default limit 10, at most the table's `max_limit` or 1000) and the total in its field. Marker
+/// paging: the marker is the position of the next item as text, and `page_info.next_marker` (the
+/// table's `next_marker_field`) is set while items remain. With `Value::Null` it only checks the
+/// paging params.
 pub fn paginate(op: &Operation, p: &Params, response: &mut Value) -> ApiResult<()> {
-    let Some(spec) = op.pagination.filter(|s| s.next_marker_field.is_none()) else {
+    let Some(spec) = op.pagination else {
         return Ok(());
     };
-    let offset = p.int(spec.offset_param)?.unwrap_or(0);
-    if offset < 0 {
-        return Err(ApiError::param(spec.offset_param, "must be 0 or greater"));
-    }
     let max = i64::from(spec.max_limit.unwrap_or(1000));
-    let limit = p.int(spec.limit_param)?.unwrap_or(10);
+    let default = if spec.next_marker_field.is_some() {
+        max
+    } else {
+        10
+    };
+    let limit = p.int(spec.limit_param)?.unwrap_or(default);
     if !(1..=max).contains(&limit) {
         return Err(ApiError::param(
             spec.limit_param,
             format!("must be between 1 and {max}"),
         ));
+    }
+    let offset = match spec.next_marker_field {
+        Some(_) => match p.str(spec.offset_param)? {
+            None => 0,
+            Some(m) => m.parse::<i64>().ok().filter(|m| *m >= 0).ok_or_else(|| {
+                ApiError::param(spec.offset_param, "is not a marker this API returned")
+            })?,
+        },
+        None => p.int(spec.offset_param)?.unwrap_or(0),
+    };
+    if offset < 0 {
+        return Err(ApiError::param(spec.offset_param, "must be 0 or greater"));
     }
     let Value::Object(obj) = response else {
         return Ok(());
@@ -343,7 +367,30 @@ pub fn paginate(op: &Operation, p: &Params, response: &mut Value) -> ApiResult<(
     if let Some(t) = spec.total_field {
         obj.insert(t.to_owned(), Value::from(total));
     }
+    if let Some(path) = spec.next_marker_field {
+        let next = offset + limit;
+        if (next as usize) < total {
+            set_path(obj, path, Value::String(next.to_string()));
+        }
+    }
     Ok(())
+}
+
+/// Sets a dotted path (`page_info.next_marker`), creating the objects on the way.
+fn set_path(obj: &mut Map<String, Value>, path: &str, value: Value) {
+    match path.split_once('.') {
+        None => {
+            obj.insert(path.to_owned(), value);
+        }
+        Some((head, rest)) => {
+            let child = obj
+                .entry(head.to_owned())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(m) = child {
+                set_path(m, rest, value);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -352,14 +399,18 @@ mod tests {
     use hcpartner::generated::find_operation;
     use serde_json::json;
 
+    fn build(name: &str, query: Option<&str>, body: &str, site: Site) -> ApiResult<Params> {
+        let op = find_operation(name).unwrap();
+        Params::build(op, &[], query, &[], body.as_bytes(), site)
+    }
+
     #[test]
-    fn builds_and_validates() {
-        let op = find_operation("list_partner_coupons_record").unwrap();
-        let p = Params::build(
-            op,
-            &[],
+    fn builds_and_validates_with_the_clients_rules() {
+        let p = build(
+            "list_partner_coupons_record",
             Some("operation_types=1&operation_types=2&customer_id=a%20b&limit=5"),
-            b"",
+            "",
+            Site::Cn,
         )
         .unwrap();
         assert_eq!(
@@ -368,26 +419,65 @@ mod tests {
         );
         assert_eq!(p.str("customer_id").unwrap().as_deref(), Some("a b"));
         assert_eq!(p.int("limit").unwrap(), Some(5));
-        let e = Params::build(op, &[], Some("limit=x"), b"").unwrap_err();
+        let e = build("list_partner_coupons_record", Some("limit=x"), "", Site::Cn).unwrap_err();
         assert!(e.msg.contains("`limit`"), "{e}");
 
-        let op = find_operation("create_sub_customer").unwrap();
-        let e = Params::build(op, &[], None, br#"{"xaccount_type":"t"}"#).unwrap_err();
+        let e = build(
+            "create_sub_customer",
+            None,
+            r#"{"xaccount_type":"t"}"#,
+            Site::Cn,
+        )
+        .unwrap_err();
         assert_eq!((e.status, e.code.as_str()), (400, "CBC.0100"));
         assert!(e.msg.contains("`xaccount_id`"), "{e}");
-        let e =
-            Params::build(op, &[], None, br#"{"xaccount_type":"t","xaccount_id":5}"#).unwrap_err();
-        assert!(e.msg.contains("must be a string"), "{e}");
+        let e = build(
+            "create_sub_customer",
+            None,
+            r#"{"xaccount_type":"t","xaccount_id":5}"#,
+            Site::Cn,
+        )
+        .unwrap_err();
+        assert!(e.msg.contains("expected a string"), "{e}");
+        let e = build("list_sub_customers", None, r#"{"nonsense":1}"#, Site::Cn).unwrap_err();
+        assert!(e.msg.contains("`nonsense`"), "{e}");
+    }
 
-        let op = find_operation("update_customer_account_amount").unwrap();
-        for (body, ok) in [
-            (r#"{"customer_id":"c","amount":10.5}"#, true),
-            (r#"{"customer_id":"c","amount":"1.005"}"#, false),
-            (r#"{"customer_id":"c","amount":0}"#, false),
+    #[test]
+    fn decimals_are_numbers_within_their_scale() {
+        let op = "update_customer_account_amount";
+        build(op, None, r#"{"customer_id":"c","amount":10.5}"#, Site::Cn).unwrap();
+        for (body, why) in [
+            (r#"{"customer_id":"c","amount":"10.50"}"#, "not a string"),
+            (
+                r#"{"customer_id":"c","amount":1.005}"#,
+                "at most 2 decimal places",
+            ),
+            (r#"{"customer_id":"c","amount":0}"#, "at least 0.01"),
         ] {
-            let p = Params::build(op, &[], None, body.as_bytes()).unwrap();
-            assert_eq!(p.amount("amount").is_ok(), ok, "{body}");
+            let e = build(op, None, body, Site::Cn).unwrap_err();
+            assert_eq!(e.code, "CBC.0100");
+            assert!(
+                e.msg.contains("`amount`") && e.msg.contains(why),
+                "{body}: {e}"
+            );
         }
+    }
+
+    #[test]
+    fn fields_of_the_other_site_are_refused() {
+        let body =
+            r#"{"xaccount_id":"x","xaccount_type":"t","cooperation_type":"1","domain_area":"SG"}"#;
+        let e = build("create_sub_customer", None, body, Site::Intl).unwrap_err();
+        assert!(e.msg.contains("`cooperation_type`"), "{e}");
+        let e = build(
+            "create_sub_customer",
+            None,
+            r#"{"xaccount_id":"x","xaccount_type":"t"}"#,
+            Site::Intl,
+        )
+        .unwrap_err();
+        assert!(e.msg.contains("`domain_area`"), "{e}");
     }
 
     #[test]
@@ -402,5 +492,23 @@ mod tests {
             .unwrap_err()
             .msg
             .contains("`limit`"));
+    }
+
+    #[test]
+    fn pages_by_marker() {
+        let op = find_operation("list_resource_specs").unwrap();
+        let p = Params::from_value(json!({"limit": 2}));
+        let mut v = json!({"cloud_service_basics": [1, 2, 3]});
+        paginate(op, &p, &mut v).unwrap();
+        assert_eq!(
+            v,
+            json!({"cloud_service_basics": [1, 2], "page_info": {"next_marker": "2"}})
+        );
+        let p = Params::from_value(json!({"limit": 2, "marker": "2"}));
+        let mut v = json!({"cloud_service_basics": [1, 2, 3]});
+        paginate(op, &p, &mut v).unwrap();
+        assert_eq!(v, json!({"cloud_service_basics": [3]}));
+        let p = Params::from_value(json!({"marker": "zz"}));
+        assert!(paginate(op, &p, &mut Value::Null).is_err());
     }
 }

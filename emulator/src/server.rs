@@ -16,12 +16,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use hcpartner::generated::{find_model, OPERATIONS};
 use hcpartner::operation::{Audience, Operation};
+use hcpartner::Site;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 use tower::ServiceExt;
 
-use crate::auth::{self, Principal, Refusal, Token};
+use crate::auth::{self, Principal, Refusal, TempKey, Token};
 use crate::error::ApiError;
 use crate::faults::{self, Fault, FaultKind, Stats};
 use crate::handlers::{self, Ctx};
@@ -38,6 +39,8 @@ pub(crate) struct Shared {
     pub creds: Credentials,
     pub state: Mutex<State>,
     pub tokens: Mutex<HashMap<String, Token>>,
+    /// Temporary access keys by AK (`create_temporary_access_key_by_*`).
+    pub temp_keys: Mutex<HashMap<String, TempKey>>,
     pub faults: Mutex<Vec<Fault>>,
     pub stats: Mutex<Stats>,
     /// Seconds added to the system clock.
@@ -68,10 +71,11 @@ impl Shared {
     /// Back to the seed: state, tokens, faults, counters and clock.
     pub fn reset(&self) {
         self.clock_offset.store(0, Ordering::Relaxed);
-        let fresh = crate::state::seed(self.now_secs());
+        let fresh = crate::state::seed::seed_for(self.now_secs(), self.opts.site);
         self.persist(&fresh);
         *lock(&self.state) = fresh;
         lock(&self.tokens).clear();
+        lock(&self.temp_keys).clear();
         lock(&self.faults).clear();
         *lock(&self.stats) = Stats::default();
     }
@@ -115,7 +119,7 @@ enum Route {
     Unknown,
 }
 
-fn route(method: &str, path: &str, body: &[u8]) -> Route {
+fn route(method: &str, path: &str, body: &[u8], site: Site) -> Route {
     match (method, path.trim_end_matches('/')) {
         ("POST", "/v3/auth/tokens") => {
             return Route::Iam(IamOp::CreateToken, iam::token_op_name(body))
@@ -126,9 +130,12 @@ fn route(method: &str, path: &str, body: &[u8]) -> Route {
         ("GET", "/v3/auth/domains") => {
             return Route::Iam(IamOp::ListDomains, "keystone_list_auth_domains")
         }
+        ("POST", "/v3.0/OS-CREDENTIAL/securitytokens") => {
+            return Route::Iam(IamOp::TemporaryKey, iam::temp_key_op_name(body))
+        }
         _ => {}
     }
-    match resolve(method, path) {
+    match resolve(method, path, site) {
         Some((op, path_params)) => Route::Bss(op, path_params),
         None => Route::Unknown,
     }
@@ -160,13 +167,18 @@ fn match_template(template: &'static str, path: &str) -> Option<Vec<(&'static st
     Some(out)
 }
 
-/// The operation of the generated table (`hcpartner::generated::OPERATIONS`) served at
-/// `method path`, with its decoded path parameters. Where two share a method and template (the
-/// temporary-key pair), the first by name wins.
-fn resolve(method: &str, path: &str) -> Option<(&'static Operation, Vec<(&'static str, String)>)> {
+/// The operation of the generated table (`hcpartner::generated::OPERATIONS`) that `site` serves
+/// at `method path`, with its decoded path parameters. The other site's operations are not
+/// there, as on the real endpoint. Where two share a method and template (the temporary-key
+/// pair), the first by name wins; IAM routes by body before this.
+fn resolve(
+    method: &str,
+    path: &str,
+    site: Site,
+) -> Option<(&'static Operation, Vec<(&'static str, String)>)> {
     OPERATIONS
         .iter()
-        .filter(|o| o.method.as_str().eq_ignore_ascii_case(method))
+        .filter(|o| o.sites.has(site) && o.method.as_str().eq_ignore_ascii_case(method))
         .find_map(|o| match_template(o.path, path).map(|pp| (*o, pp)))
 }
 
@@ -235,7 +247,7 @@ fn process_bss(
         }
         _ => {}
     }
-    let Some(handler) = handlers::handler(op.name) else {
+    let Some(reg) = handlers::registered(op.name) else {
         let msg = format!(
             "The emulator does not model operation {} ({} {}).",
             op.name,
@@ -244,19 +256,29 @@ fn process_bss(
         );
         return Err((ApiError::new(501, "EMULATOR.0501", msg), false));
     };
-    let p = Params::build(op, path_params, req.query, req.body).map_err(|e| (e, false))?;
+    let p = Params::build(
+        op,
+        path_params,
+        req.query,
+        &req.headers,
+        req.body,
+        shared.opts.site,
+    )
+    .map_err(|e| (e, false))?;
     // Bad offset/limit are refused before anything runs.
     params::paginate(op, &p, &mut Value::Null).map_err(|e| (e, false))?;
     let mut st = lock(&shared.state);
+    handlers::check_resellers(reg, &p, &st).map_err(|e| (e, false))?;
     let mut ctx = Ctx {
         st: &mut st,
         p: &p,
         who: &who,
         now: shared.now_secs(),
         opts: &shared.opts,
+        host: req.header("host").unwrap_or("127.0.0.1").to_owned(),
         changed: false,
     };
-    let result = handler(&mut ctx);
+    let result = (reg.run)(&mut ctx);
     let changed = ctx.changed;
     if changed {
         shared.persist(&st);
@@ -270,9 +292,102 @@ fn process_bss(
     })
 }
 
+/// A successful body that does not fit its response model becomes 500 EMULATOR.0500: the
+/// emulator is held to the description it serves.
+fn conform(
+    op_name: &str,
+    result: Result<Reply, (ApiError, bool)>,
+) -> Result<Reply, (ApiError, bool)> {
+    let Ok(reply) = result else { return result };
+    let Some(op) = hcpartner::generated::find_operation(op_name) else {
+        return Ok(reply);
+    };
+    let body = reply.body.clone().unwrap_or(Value::Null);
+    let problems = crate::conformance::check(op, &body);
+    if problems.is_empty() {
+        return Ok(reply);
+    }
+    tracing::error!(
+        op = op_name,
+        ?problems,
+        "an answer does not fit its response model"
+    );
+    Err((
+        ApiError::new(
+            500,
+            "EMULATOR.0500",
+            format!(
+                "The emulator's answer to {op_name} does not fit {}: {}",
+                op.response_model,
+                problems.join("; ")
+            ),
+        ),
+        false,
+    ))
+}
+
 fn refused(op: &str, r: Refusal) -> (ApiError, bool) {
     tracing::warn!(op, code = %r.error.code, reason = %r.reason, "refused");
     (r.error, true)
+}
+
+/// A request with everything owned, so its processing can outlive the connection.
+struct Owned {
+    method: String,
+    path: String,
+    query: Option<String>,
+    headers: Vec<(String, String)>,
+    body: bytes::Bytes,
+}
+
+/// Authenticates, validates and runs one routed request, then counts it. It runs as a task of
+/// its own: a client that gives up and closes the connection (a timeout, a cancelled call) does
+/// not stop it, so a delayed change is still applied, as on the real service.
+async fn run(
+    shared: Arc<Shared>,
+    route: Route,
+    req: Owned,
+    op_name: Option<&'static str>,
+    delay: Option<Duration>,
+) -> Result<Reply, (ApiError, bool)> {
+    if let Some(d) = delay {
+        tokio::time::sleep(d).await;
+    }
+    let incoming = Incoming {
+        method: &req.method,
+        path: &req.path,
+        query: req.query.as_deref(),
+        headers: req.headers.clone(),
+        body: &req.body,
+    };
+    let result = match route {
+        Route::Unknown => {
+            tracing::warn!(method = %req.method, path = %req.path, "refused: no such API on this site");
+            Err((
+                ApiError::gateway(
+                    404,
+                    "APIGW.0101",
+                    "The API does not exist or has not been published in the environment",
+                ),
+                false,
+            ))
+        }
+        Route::Iam(op, name) => conform(
+            name,
+            iam::handle(&shared, op, &incoming).map_err(|r| refused(name, r)),
+        ),
+        Route::Bss(op, pp) => conform(op.name, process_bss(&shared, op, &pp, &incoming)),
+    };
+    if let Some(n) = op_name {
+        let mut stats = lock(&shared.stats);
+        let s = stats.op(n);
+        match &result {
+            Ok(_) => s.applied += 1,
+            Err((_, true)) => s.refused += 1,
+            Err((_, false)) => s.failed += 1,
+        }
+    }
+    result
 }
 
 /// Every request that is not admin traffic.
@@ -294,25 +409,24 @@ async fn dispatch(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Respon
             )
         }
     };
-    let (method, path, query) = (parts.method.as_str(), parts.uri.path(), parts.uri.query());
-    let headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_ascii_lowercase(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let incoming = Incoming {
-        method,
-        path,
-        query,
-        headers,
-        body: &body,
+    let owned = Owned {
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body,
     };
-    let route = route(method, path, &body);
+    let (method, path) = (owned.method.as_str(), owned.path.as_str());
+    let route = route(method, path, &owned.body, shared.opts.site);
     let op_name = match &route {
         Route::Bss(op, _) => Some(op.name),
         Route::Iam(_, name) => Some(*name),
@@ -326,15 +440,14 @@ async fn dispatch(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Respon
         }
     }
     let fault = faults::take(&mut lock(&shared.faults), method, path, op_name);
+    let mut delay = None;
     if let Some(f) = &fault {
         tracing::info!(request_id, op = op_name.unwrap_or("-"), path, kind = ?f.kind, "injecting a fault");
         if let Some(n) = op_name {
             lock(&shared.stats).op(n).faulted += 1;
         }
         match f.kind {
-            FaultKind::Delay => {
-                tokio::time::sleep(Duration::from_millis(f.delay_ms.unwrap_or(0))).await
-            }
+            FaultKind::Delay => delay = Some(Duration::from_millis(f.delay_ms.unwrap_or(0))),
             FaultKind::DropBefore => return hang_up(kill).await,
             FaultKind::Fail => {
                 let code = f
@@ -358,32 +471,17 @@ async fn dispatch(AxState(shared): AxState<Arc<Shared>>, req: Request) -> Respon
             FaultKind::DropAfter => {}
         }
     }
-    let result = match route {
-        Route::Unknown => {
-            tracing::warn!(request_id, method, path, "refused: no such API");
+    let task = tokio::spawn(run(shared.clone(), route, owned, op_name, delay));
+    let result = match task.await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "a request task failed");
             Err((
-                ApiError::gateway(
-                    404,
-                    "APIGW.0101",
-                    "The API does not exist or has not been published in the environment",
-                ),
+                ApiError::new(500, "EMULATOR.0500", "The emulator failed on this request."),
                 false,
             ))
         }
-        Route::Iam(op, _) => {
-            iam::handle(&shared, op, &incoming).map_err(|r| refused(op_name.unwrap_or("iam"), r))
-        }
-        Route::Bss(op, pp) => process_bss(&shared, op, &pp, &incoming),
     };
-    if let Some(n) = op_name {
-        let mut stats = lock(&shared.stats);
-        let s = stats.op(n);
-        match &result {
-            Ok(_) => s.applied += 1,
-            Err((_, true)) => s.refused += 1,
-            Err((_, false)) => s.failed += 1,
-        }
-    }
     if fault.is_some_and(|f| f.kind == FaultKind::DropAfter) {
         return hang_up(kill).await;
     }
@@ -476,7 +574,16 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             }),
         )
         .route("/_emulator/state", get(|AxState(s): AxState<Arc<Shared>>| async move { Json(serde_json::to_value(&*lock(&s.state)).unwrap_or_default()) }))
-        .route("/_emulator/info", get(|AxState(s): AxState<Arc<Shared>>| async move { Json(crate::info_json(&s.creds, None)) }))
+        .route("/_emulator/info", get(|AxState(s): AxState<Arc<Shared>>| async move { Json(crate::info_json(&s.creds, None, s.opts.site)) }))
+        .route("/_emulator/realname-qrcode/{customer_id}", get(|AxState(s): AxState<Arc<Shared>>, axum::extract::Path(id): axum::extract::Path<String>| async move {
+            // The page a real-name QR code leads to: who it is for and where their review stands.
+            let st = lock(&s.state);
+            let now = s.now_secs();
+            match st.customers.iter().find(|c| c.id == id) {
+                Some(c) => Json(json!({"customer_id": c.id, "verified_status": c.verified_status(now)})).into_response(),
+                None => (StatusCode::NOT_FOUND, Json(json!({"error_code": "EMULATOR.0404", "error_msg": "no such customer"}))).into_response(),
+            }
+        }))
         .fallback(dispatch)
         .with_state(shared)
 }
@@ -537,16 +644,26 @@ mod tests {
         let (op, pp) = resolve(
             "DELETE",
             "/v2/orders/subscriptions/resources/autorenew/abc%20d",
+            Site::Cn,
         )
         .unwrap();
         assert_eq!(op.name, "cancel_auto_renewal_resources");
         assert_eq!(pp, vec![("resource_id", "abc d".to_owned())]);
         assert!(empty_response(op));
-        let (op, _) = resolve("POST", "/v2/partners/sub-customers/query/").unwrap();
+        let (op, _) = resolve("POST", "/v2/partners/sub-customers/query/", Site::Cn).unwrap();
         assert_eq!(op.name, "list_sub_customers");
         assert!(!empty_response(op));
-        assert!(resolve("GET", "/v2/nothing").is_none());
-        assert!(resolve("PATCH", "/v2/partners/sub-customers").is_none());
+        assert!(resolve("GET", "/v2/nothing", Site::Cn).is_none());
+        assert!(resolve("PATCH", "/v2/partners/sub-customers", Site::Cn).is_none());
+        // Each site serves its own operations only.
+        let freeze = "/v2/partners/sub-customers/freeze";
+        assert!(resolve("POST", freeze, Site::Cn).is_none());
+        assert_eq!(
+            resolve("POST", freeze, Site::Intl).unwrap().0.name,
+            "freeze_sub_customers"
+        );
+        let adjust = "/v2/accounts/partner-accounts/adjust-amount";
+        assert!(resolve("POST", adjust, Site::Intl).is_none());
     }
 
     #[test]
@@ -557,7 +674,12 @@ mod tests {
                 .split('/')
                 .map(|s| if s.starts_with('{') { "x" } else { s })
                 .collect();
-            let (found, _) = resolve(op.method.as_str(), &path.join("/")).unwrap();
+            let site = if op.sites.has(Site::Cn) {
+                Site::Cn
+            } else {
+                Site::Intl
+            };
+            let (found, _) = resolve(op.method.as_str(), &path.join("/"), site).unwrap();
             assert_eq!(
                 (found.method, found.path),
                 (op.method, op.path),

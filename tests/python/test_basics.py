@@ -15,7 +15,7 @@ from hcpartner import errors
 def test_version_and_operations() -> None:
     assert hcpartner.__version__.count(".") == 2
     assert "list_sub_customers" in hcpartner.OPERATIONS and "update_customer_account_amount" in hcpartner.OPERATIONS
-    assert len(hcpartner.OPERATIONS) == 98
+    assert len(hcpartner.OPERATIONS) == 109
 
 
 def test_no_secret_in_reprs() -> None:

@@ -163,16 +163,15 @@ def test_remaining_categories_reach_the_service(emu: Emulator, client: hcpartner
     assert any(b["amount"] == Decimal("100000.00") for b in balances), "the seeded partner balance, exact"
     provinces = client.list_provinces()
     assert provinces["provinces"] and provinces["count"] >= 1
-    # enterprise, costs, free resources: not modelled by the emulator, which says so with a 501;
-    # the call still went through validation, signing and error mapping like any other.
+    # enterprise, costs, free resources: the seeded resale customer is an enterprise master with
+    # a resource package and bills.
     customer = client.for_customer(emu.info["agency_name"], customer_id=emu.seed["resale_customer_id"])
-    for call in (
-        lambda: customer.list_enterprise_organizations(),
-        lambda: customer.list_costs(time_condition={"time_measure_id": 2, "begin_time": "2024-01", "end_time": "2024-02"},
-                                    groupby=[{"type": "dimension", "key": "CLOUD_SERVICE_TYPE"}],
-                                    cost_type="ORIGINAL_COST", amount_type="PAYMENT_AMOUNT"),
-        lambda: customer.list_free_resource_infos(),
-    ):
-        with pytest.raises(hcpartner.ApiError) as e:
-            call()
-        assert (e.value.status, e.value.error_code) == (501, "EMULATOR.0501")
+    tree = customer.list_enterprise_organizations(recursive_query=1)
+    assert tree["child_nodes"][0]["id"] == emu.seed["org_id"]
+    cycle = emu.admin("GET", "/_emulator/state")["bills"][0]["bill_cycle"]
+    costs = customer.list_costs(time_condition={"time_measure_id": 2, "begin_time": cycle, "end_time": cycle},
+                                groupby=[{"type": "dimension", "key": "CLOUD_SERVICE_TYPE"}],
+                                cost_type="ORIGINAL_COST", amount_type="PAYMENT_AMOUNT")
+    assert costs["total_count"] == len(costs["cost_data"]) > 0
+    packages = customer.list_free_resource_infos()["free_resource_packages"]
+    assert packages[0]["free_resources"][0]["free_resource_id"] == emu.seed["free_resource_id"]

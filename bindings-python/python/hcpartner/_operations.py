@@ -33,8 +33,9 @@ class SyncOperations:
     ):
         """`GET /v2/accounts/customer-accounts/account-change-records`. Reads only: retried on
         transient failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (customer; not for partner resale-type customers). Paginated: `offset`/`limit`, items in
-        `records`, total in `total_count`.
+        (customer; not for partner resale-type customers). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `records`, total in
+        `total_count`.
         """
         return self._call("list_customer_account_change_records", _p(
             ("balance_type", balance_type), ("revenue_expense_type", revenue_expense_type),
@@ -47,6 +48,7 @@ class SyncOperations:
     def list_customers_balances_detail(self, *, customer_infos, indirect_partner_id=None):
         """`POST /v2/accounts/customer-accounts/balances/batch-query`. Reads only: retried on
         transient failures. Partner credentials (csp|distributor; resale(代售) customers only).
+        China site only (`bss.myhuaweicloud.com`).
         """
         return self._call("list_customers_balances_detail", _p(
             ("customer_infos", customer_infos), ("indirect_partner_id", indirect_partner_id),
@@ -57,8 +59,9 @@ class SyncOperations:
         offset=None, limit=None, indirect_partner_id=None,
     ):
         """`GET /v2/accounts/partner-accounts/account-change-records`. Reads only: retried on
-        transient failures. Partner credentials (partner). Paginated: `offset`/`limit`, items in
-        `records`, total in `total_count`.
+        transient failures. Partner credentials (partner). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `records`, total in
+        `total_count`.
         """
         return self._call("list_partner_account_change_records", _p(
             ("balance_type", balance_type), ("trade_type", trade_type),
@@ -69,16 +72,43 @@ class SyncOperations:
     def list_stored_value_cards(self, *, status, card_id=None, offset=None, limit=None):
         """`GET /v2/promotions/benefits/stored-value-cards`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (customer). Paginated: `offset`/`limit`, items in `stored_value_cards`, total in
-        `total_count`.
+        (customer). China site only (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items
+        in `stored_value_cards`, total in `total_count`.
         """
         return self._call("list_stored_value_cards", _p(
             ("status", status), ("card_id", card_id), ("offset", offset), ("limit", limit),
         ))
 
+    def list_sub_customer_budget(self, *, customer_ids, indirect_partner_id=None):
+        """`POST /v2/partners/sub-customers/budget/query`. Reads only: retried on transient
+        failures. Partner credentials (csp|distributor). International site only
+        (`bss-intl.myhuaweicloud.com`). Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/mt_01006.html
+        """
+        return self._call("list_sub_customer_budget", _p(
+            ("customer_ids", customer_ids), ("indirect_partner_id", indirect_partner_id),
+        ))
+
+    def list_sub_customer_budget_records(
+        self, *, customer_id, indirect_partner_id=None, operation_type=None, budget_type=None,
+        offset=None, limit=None,
+    ):
+        """`GET /v2/partners/sub-customers/budget/records`. Reads only: retried on transient
+        failures. Partner credentials (csp|distributor). International site only
+        (`bss-intl.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `record_list`, total
+        in `total_count`, at most 100 per page. Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/mt_01007.html
+        """
+        return self._call("list_sub_customer_budget_records", _p(
+            ("customer_id", customer_id), ("indirect_partner_id", indirect_partner_id),
+            ("operation_type", operation_type), ("budget_type", budget_type), ("offset", offset),
+            ("limit", limit),
+        ))
+
     def reclaim_to_partner_account(self, *, customer_id, amount, indirect_partner_id=None):
         """`POST /v2/accounts/partner-accounts/reclaim`. Moves money: never retried once sent.
-        Partner credentials (csp|distributor; resale(代售) customers only).
+        Partner credentials (csp|distributor; resale(代售) customers only). China site only
+        (`bss.myhuaweicloud.com`).
         """
         return self._call("reclaim_to_partner_account", _p(
             ("customer_id", customer_id), ("amount", amount),
@@ -92,9 +122,36 @@ class SyncOperations:
         """
         return self._call("show_customer_account_balances", {})
 
+    def show_customer_expenditure_quota(self):
+        """`GET /v2/accounts/customer-accounts/expenditure-quota`. Reads only: retried on transient
+        failures. Customer credentials (a partner uses the customer's assumed-role token) (customer
+        only). International site only (`bss-intl.myhuaweicloud.com`). Docs:
+        https://support.huaweicloud.com/intl/en-us/api-oce/mac_00004.html
+        """
+        return self._call("show_customer_expenditure_quota", {})
+
+    def show_partner_consumption_quota(self):
+        """`GET /v2/partners/credit/consumption-quota`. Reads only: retried on transient failures.
+        Partner credentials (csp|distributor). International site only
+        (`bss-intl.myhuaweicloud.com`). Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/cq_001.html
+        """
+        return self._call("show_partner_consumption_quota", {})
+
+    def show_sub_customer_budget(self, *, customer_id, indirect_partner_id=None):
+        """`GET /v2/partners/sub-customers/budget`. Reads only: retried on transient failures.
+        Partner credentials (csp|distributor). International site only
+        (`bss-intl.myhuaweicloud.com`). Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/mt_01004.html
+        """
+        return self._call("show_sub_customer_budget", _p(
+            ("customer_id", customer_id), ("indirect_partner_id", indirect_partner_id),
+        ))
+
     def update_customer_account_amount(self, *, customer_id, amount, indirect_partner_id=None):
         """`POST /v2/accounts/partner-accounts/adjust-amount`. Moves money: never retried once
-        sent. Partner credentials (csp|distributor; resale(代售) customers only). Docs:
+        sent. Partner credentials (csp|distributor; resale(代售) customers only). China site only
+        (`bss.myhuaweicloud.com`). Docs:
         https://support.huaweicloud.com/api-bpconsole/mt_060005.html
         """
         return self._call("update_customer_account_amount", _p(
@@ -102,13 +159,31 @@ class SyncOperations:
             ("indirect_partner_id", indirect_partner_id),
         ))
 
+    def update_sub_customer_budget(
+        self, *, customer_id, budget_amount, cancel_partner_frozen=None, indirect_partner_id=None,
+        budget_type=None, frozen_operate_type=None,
+    ):
+        """`POST /v2/partners/sub-customers/budget`. Changes state (not money): not retried once it
+        may have reached the server. Partner credentials (csp|distributor). International site only
+        (`bss-intl.myhuaweicloud.com`). Note: sets the budget to an absolute target amount (docs
+        mt_01005), so it is a `write`, not a transfer: repeating it leaves the same budget. Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/mt_01005.html
+        """
+        return self._call("update_sub_customer_budget", _p(
+            ("customer_id", customer_id), ("budget_amount", budget_amount),
+            ("cancel_partner_frozen", cancel_partner_frozen),
+            ("indirect_partner_id", indirect_partner_id), ("budget_type", budget_type),
+            ("frozen_operate_type", frozen_operate_type),
+        ))
+
     # ---- Bills ----
 
     def list_consume_sub_customers(self, *, bill_cycle, x_language=None, offset=None, limit=None):
         """`POST /v2/bills/subcustomer-bills/res-fee-records/sub-customers/query`. Reads only:
-        retried on transient failures. Partner credentials (csp|distributor). Paginated:
-        `offset`/`limit`, items in `sub_customers`, total in `total_count`, at most 100 per page.
-        Docs: https://support.huaweicloud.com/api-bpconsole/mt_000503.html
+        retried on transient failures. Partner credentials (csp|distributor). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `sub_customers`, total in
+        `total_count`, at most 100 per page. Docs:
+        https://support.huaweicloud.com/api-bpconsole/mt_000503.html
         """
         return self._call("list_consume_sub_customers", _p(
             ("bill_cycle", bill_cycle), ("X-Language", x_language), ("offset", offset),
@@ -123,8 +198,9 @@ class SyncOperations:
         bill_date_end=None,
     ):
         """`GET /v2/bills/customer-bills/fee-records`. Reads only: retried on transient failures.
-        Customer credentials (a partner uses the customer's assumed-role token) (customer).
-        Paginated: `offset`/`limit`, items in `records`, total in `total_count`.
+        Customer credentials (a partner uses the customer's assumed-role token) (customer). China
+        site only (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `records`, total
+        in `total_count`.
         """
         return self._call("list_customer_bills_fee_records", _p(
             ("bill_cycle", bill_cycle), ("X-Language", x_language),
@@ -183,14 +259,36 @@ class SyncOperations:
             ("statistic_type", statistic_type),
         ))
 
+    def list_invoices(self, *, domain_id, start_time, end_time, offset, limit):
+        """`GET /v1.0/{domain_id}/payments/intl-invoices`. Reads only: retried on transient
+        failures. Partner or customer credentials (bpconsole: csp|distributor; oce: customer).
+        International site only (`bss-intl.myhuaweicloud.com`). Note: `offset` is a page number
+        from 1 (docs miv_01005), not a record offset, so the operation is not declared paginated;
+        {domain_id} is the caller's account id (the SDK fills it in from the credentials). Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/miv_01005.html
+        https://support.huaweicloud.com/intl/en-us/api-oce/miv_01005.html
+        """
+        return self._call("list_invoices", _p(
+            ("domain_id", domain_id), ("start_time", start_time), ("end_time", end_time),
+            ("offset", offset), ("limit", limit),
+        ))
+
+    def list_postpaid_bill_sum(self, *, bill_cycle):
+        """`GET /v2/bills/partner-bills/postpaid-bill-summary`. Reads only: retried on transient
+        failures. Partner credentials (csp|distributor). International site only
+        (`bss-intl.myhuaweicloud.com`). Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/mb_00003.html
+        """
+        return self._call("list_postpaid_bill_sum", _p(("bill_cycle", bill_cycle)))
+
     def list_resource_usage(
         self, *, bill_cycle, service_type_code, resource_type_code, usage_type, resource_id,
         x_language=None, offset=None, limit=None,
     ):
         """`GET /v2/bills/customer-bills/resources/usage/details`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (customer). Paginated: `offset`/`limit`, items in `usage_info_list`, total in
-        `total_count`.
+        (customer). China site only (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items
+        in `usage_info_list`, total in `total_count`.
         """
         return self._call("list_resource_usage", _p(
             ("bill_cycle", bill_cycle), ("service_type_code", service_type_code),
@@ -205,8 +303,8 @@ class SyncOperations:
     ):
         """`GET /v2/bills/customer-bills/resources/usage/summary`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (customer). Paginated: `offset`/`limit`, items in `summary_usage_info_list`, total in
-        `total_count`.
+        (customer). China site only (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items
+        in `summary_usage_info_list`, total in `total_count`.
         """
         return self._call("list_resource_usage_summary", _p(
             ("bill_cycle", bill_cycle), ("service_type_code", service_type_code),
@@ -222,8 +320,8 @@ class SyncOperations:
         bill_date_end=None,
     ):
         """`GET /v2/bills/subcustomer-bills/res-fee-records`. Reads only: retried on transient
-        failures. Partner credentials (csp|distributor). Paginated: `offset`/`limit`, items in
-        `fee_records`, total in `total_count`. Docs:
+        failures. Partner credentials (csp|distributor). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `fee_records`, total in `total_count`. Docs:
         https://support.huaweicloud.com/api-bpconsole/mt_000502.html
         """
         return self._call("list_sub_customer_bill_detail", _p(
@@ -241,9 +339,9 @@ class SyncOperations:
         limit=None, bill_type=None, indirect_partner_id=None,
     ):
         """`GET /v2/bills/partner-bills/subcustomer-bills/monthly-sum`. Reads only: retried on
-        transient failures. Partner credentials (csp|distributor). Paginated: `offset`/`limit`,
-        items in `bill_sums`, total in `count`. Docs:
-        https://support.huaweicloud.com/api-bpconsole/cb_020001.html
+        transient failures. Partner credentials (csp|distributor). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `bill_sums`, total in
+        `count`. Docs: https://support.huaweicloud.com/api-bpconsole/cb_020001.html
         """
         return self._call("list_subcustomer_monthly_bills", _p(
             ("cycle", cycle), ("charge_mode", charge_mode), ("customer_id", customer_id),
@@ -291,8 +389,8 @@ class SyncOperations:
     ):
         """`GET /v2/costs/cost-analysed-bills/monthly-breakdown`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token) (customer
-        (enterprise master may query sub-accounts)). Paginated: `offset`/`limit`, items in
-        `details`, total in `total_count`.
+        (enterprise master may query sub-accounts)). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `details`, total in `total_count`.
         """
         return self._call("list_customer_bills_monthly_break_down", _p(
             ("shared_month", shared_month), ("X-Language", x_language),
@@ -311,9 +409,9 @@ class SyncOperations:
         cloud_service_types=None, product_ids=None, memo=None, indirect_partner_id=None,
     ):
         """`POST /v2/promotions/benefits/partner-coupons`. Moves money: never retried once sent.
-        Partner credentials (csp|distributor; resale(代售) customers only). Note: HTTP 200 may
-        carry per-item failures in error_details. Docs:
-        https://support.huaweicloud.com/api-bpconsole/mp_02002.html
+        Partner credentials (csp|distributor; resale(代售) customers only). China site only
+        (`bss.myhuaweicloud.com`). Note: HTTP 200 may carry per-item failures in error_details.
+        Docs: https://support.huaweicloud.com/api-bpconsole/mp_02002.html
         """
         return self._call("create_partner_coupons", _p(
             ("quota_id", quota_id), ("customer_ids", customer_ids), ("face_value", face_value),
@@ -328,8 +426,9 @@ class SyncOperations:
     ):
         """`GET /v2/promotions/benefits/account-change-records`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (customer; not for partner resale-type customers). Paginated: `offset`/`limit`, items in
-        `records`, total in `total_count`, at most 100 per page.
+        (customer; not for partner resale-type customers). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `records`, total in
+        `total_count`, at most 100 per page.
         """
         return self._call("list_customer_coupon_change_records", _p(
             ("balance_type", balance_type), ("revenue_expense_type", revenue_expense_type),
@@ -345,9 +444,9 @@ class SyncOperations:
         limit=None, indirect_partner_id=None,
     ):
         """`GET /v2/promotions/benefits/partner-coupons`. Reads only: retried on transient
-        failures. Partner credentials (csp|distributor). Paginated: `offset`/`limit`, items in
-        `user_coupons`, total in `total_count`. Note: odd wire names (sic):
-        ICouponUseLimitInfoV2.use_limiti_info_id.
+        failures. Partner credentials (csp|distributor). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `user_coupons`, total in `total_count`. Note: odd
+        wire names (sic): ICouponUseLimitInfoV2.use_limiti_info_id.
         """
         return self._call("list_issued_partner_coupons", _p(
             ("coupon_id", coupon_id), ("customer_id", customer_id), ("order_id", order_id),
@@ -365,10 +464,11 @@ class SyncOperations:
         offset=None, limit=None, indirect_partner_id=None,
     ):
         """`GET /v2/promotions/benefits/partner-coupons/records/query`. Reads only: retried on
-        transient failures. Partner credentials (csp|distributor). Paginated: `offset`/`limit`,
-        items in `records`, total in `total_count`. Note: query operation_types is a list sent as
-        repeated keys (SDK collection_format=multi); query coupon_ids is a list sent as repeated
-        keys (SDK collection_format=multi).
+        transient failures. Partner credentials (csp|distributor). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `records`, total in
+        `total_count`. Note: query operation_types is a list sent as repeated keys (SDK
+        collection_format=multi); query coupon_ids is a list sent as repeated keys (SDK
+        collection_format=multi).
         """
         return self._call("list_partner_coupons_record", _p(
             ("operation_types", operation_types), ("quota_id", quota_id),
@@ -385,8 +485,8 @@ class SyncOperations:
         indirect_partner_id=None,
     ):
         """`POST /v2/partners/coupon-quotas/query`. Reads only: retried on transient failures.
-        Partner credentials (csp|distributor). Paginated: `offset`/`limit`, items in `quotas`,
-        total in `total_count`.
+        Partner credentials (csp|distributor). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `quotas`, total in `total_count`.
         """
         return self._call("list_quota_coupons", _p(
             ("quota_ids", quota_ids), ("quota_status_list", quota_status_list),
@@ -404,10 +504,11 @@ class SyncOperations:
     ):
         """`GET /v2/promotions/benefits/coupons`. Reads only: retried on transient failures.
         Partner or customer credentials (partner: own/reseller coupons; customer: own coupons).
-        Paginated: `offset`/`limit`, items in `user_coupons`, total in `count`. Note: odd wire
-        names (sic): ICouponUseLimitInfoV2.use_limiti_info_id; money fields typed float (not
-        decimal) in SDK: IQueryUserCouponsResultV2.balance|IQueryUserCouponsResultV2.face_value.
-        Docs: https://support.huaweicloud.com/api-bpconsole/mp_02001.html
+        Site-specific: `indirect_partner_id` (China site only). Paginated: `offset`/`limit`, items
+        in `user_coupons`, total in `count`. Note: odd wire names (sic):
+        ICouponUseLimitInfoV2.use_limiti_info_id; money fields typed float (not decimal) in SDK:
+        IQueryUserCouponsResultV2.balance|IQueryUserCouponsResultV2.face_value. Docs:
+        https://support.huaweicloud.com/api-bpconsole/mp_02001.html
         https://support.huaweicloud.com/api-oce/mp_02001.html
         """
         return self._call("list_sub_customer_coupons", _p(
@@ -420,8 +521,8 @@ class SyncOperations:
 
     def reclaim_partner_coupons(self, *, coupon_id, indirect_partner_id=None):
         """`POST /v2/promotions/benefits/partner-coupons/reclaim`. Moves money: never retried once
-        sent. Partner credentials (csp|distributor; resale(代售) customers only). Note: no
-        response fields in SDK (empty/204 body).
+        sent. Partner credentials (csp|distributor; resale(代售) customers only). China site only
+        (`bss.myhuaweicloud.com`). Note: no response fields in SDK (empty/204 body).
         """
         return self._call("reclaim_partner_coupons", _p(
             ("coupon_id", coupon_id), ("indirect_partner_id", indirect_partner_id),
@@ -444,7 +545,9 @@ class SyncOperations:
         indirect_partner_id=None, include_association_result=None, domain_area=None, email=None,
     ):
         """`POST /v2/partners/sub-customers`. Changes state (not money): not retried once it may
-        have reached the server. Partner credentials (csp|distributor). Docs:
+        have reached the server. Partner credentials (csp|distributor). Site-specific:
+        `mobile_phone` (China site only), `cooperation_type` (China site only), `domain_area`
+        (international site only, required there), `email` (international site only). Docs:
         https://support.huaweicloud.com/api-bpconsole/mc_00016.html
         """
         return self._call("create_sub_customer", _p(
@@ -457,12 +560,25 @@ class SyncOperations:
             ("domain_area", domain_area), ("email", email),
         ))
 
+    def freeze_sub_customers(
+        self, *, customer_ids, reason, indirect_partner_id=None, freeze_type=None,
+    ):
+        """`POST /v2/partners/sub-customers/freeze`. Changes state (not money): not retried once it
+        may have reached the server. Partner credentials (csp|distributor). International site only
+        (`bss-intl.myhuaweicloud.com`). Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/mc_00027.html
+        """
+        return self._call("freeze_sub_customers", _p(
+            ("customer_ids", customer_ids), ("reason", reason),
+            ("indirect_partner_id", indirect_partner_id), ("freeze_type", freeze_type),
+        ))
+
     def list_sub_customer_new_tag(
         self, *, customer_ids=None, offset=None, limit=None, indirect_partner_id=None,
     ):
         """`POST /v2/partners/sub-customers/new-customers-tags/batch-query`. Reads only: retried on
-        transient failures. Partner credentials (csp|distributor). Paginated: `offset`/`limit`,
-        items in `new_customer_tags`.
+        transient failures. Partner credentials (csp|distributor). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `new_customer_tags`.
         """
         return self._call("list_sub_customer_new_tag", _p(
             ("customer_ids", customer_ids), ("offset", offset), ("limit", limit),
@@ -491,12 +607,27 @@ class SyncOperations:
         customer_id=None, email=None,
     ):
         """`POST /v2/bases/verificationcode/send`. Changes state (not money): not retried once it
-        may have reached the server. Partner credentials (csp|distributor). Note: no response
+        may have reached the server. Partner credentials (csp|distributor). Site-specific:
+        `mobile_phone` (China site only, required there), `scene` (China site only), `customer_id`
+        (China site only), `email` (international site only, required there). Note: no response
         fields in SDK (empty/204 body).
         """
         return self._call("send_verification_message_code", _p(
             ("receiver_type", receiver_type), ("timeout", timeout), ("mobile_phone", mobile_phone),
             ("lang", lang), ("scene", scene), ("customer_id", customer_id), ("email", email),
+        ))
+
+    def unfreeze_sub_customers(
+        self, *, customer_ids, reason, indirect_partner_id=None, unfreeze_type=None,
+    ):
+        """`POST /v2/partners/sub-customers/unfreeze`. Changes state (not money): not retried once
+        it may have reached the server. Partner credentials (csp|distributor). International site
+        only (`bss-intl.myhuaweicloud.com`). Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/mc_00028.html
+        """
+        return self._call("unfreeze_sub_customers", _p(
+            ("customer_ids", customer_ids), ("reason", reason),
+            ("indirect_partner_id", indirect_partner_id), ("unfreeze_type", unfreeze_type),
         ))
 
     # ---- Enterprise ----
@@ -506,7 +637,7 @@ class SyncOperations:
     ):
         """`POST /v2/enterprises/multi-accounts/transfer-coupon`. Moves money: never retried once
         sent. Customer credentials (a partner uses the customer's assumed-role token) (enterprise
-        master account only).
+        master account only). China site only (`bss.myhuaweicloud.com`).
         """
         return self._call("claim_enterprise_multi_account_coupon", _p(
             ("customer_id", customer_id), ("coupon_id", coupon_id), ("amount", amount),
@@ -527,8 +658,8 @@ class SyncOperations:
     ):
         """`POST /v2/enterprises/multi-accounts/sub-customers`. Changes state (not money): not
         retried once it may have reached the server. Customer credentials (a partner uses the
-        customer's assumed-role token) (enterprise master account only). Note: no response fields
-        in SDK (empty/204 body).
+        customer's assumed-role token) (enterprise master account only). China site only
+        (`bss.myhuaweicloud.com`). Note: no response fields in SDK (empty/204 body).
         """
         return self._call("create_sub_enterprise_account", _p(
             ("party_id", party_id),
@@ -542,8 +673,8 @@ class SyncOperations:
     ):
         """`GET /v2/enterprises/multi-accounts/retrieve-amount`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (enterprise master account only). Paginated: `offset`/`limit`, items in `amount_infos`,
-        total in `total_count`.
+        (enterprise master account only). China site only (`bss.myhuaweicloud.com`). Paginated:
+        `offset`/`limit`, items in `amount_infos`, total in `total_count`.
         """
         return self._call("list_enterprise_multi_account", _p(
             ("sub_customer_id", sub_customer_id), ("balance_type", balance_type),
@@ -553,7 +684,7 @@ class SyncOperations:
     def list_enterprise_organizations(self, *, recursive_query=None, parent_id=None):
         """`GET /v2/enterprises/multi-accounts/enterprise-organizations`. Reads only: retried on
         transient failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (enterprise master account only). Docs:
+        (enterprise master account only). China site only (`bss.myhuaweicloud.com`). Docs:
         https://support.huaweicloud.com/api-oce/ep_00020.html
         """
         return self._call("list_enterprise_organizations", _p(
@@ -578,9 +709,9 @@ class SyncOperations:
     def list_multi_account_retrieve_coupons(self, *, sub_customer_id, offset=None, limit=None):
         """`GET /v2/enterprises/multi-accounts/retrieve-coupons`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (enterprise master account only). Paginated: `offset`/`limit`, items in
-        `avail_retrieve_coupons`, total in `total_count`. Note: odd wire names (sic):
-        ICouponUseLimitInfoV2.use_limiti_info_id.
+        (enterprise master account only). China site only (`bss.myhuaweicloud.com`). Paginated:
+        `offset`/`limit`, items in `avail_retrieve_coupons`, total in `total_count`. Note: odd wire
+        names (sic): ICouponUseLimitInfoV2.use_limiti_info_id.
         """
         return self._call("list_multi_account_retrieve_coupons", _p(
             ("sub_customer_id", sub_customer_id), ("offset", offset), ("limit", limit),
@@ -589,9 +720,9 @@ class SyncOperations:
     def list_multi_account_transfer_coupons(self, *, offset=None, limit=None):
         """`GET /v2/enterprises/multi-accounts/transfer-coupons`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (enterprise master account only). Paginated: `offset`/`limit`, items in
-        `avail_transfer_coupons`, total in `total_count`. Note: odd wire names (sic):
-        ICouponUseLimitInfoV2.use_limiti_info_id.
+        (enterprise master account only). China site only (`bss.myhuaweicloud.com`). Paginated:
+        `offset`/`limit`, items in `avail_transfer_coupons`, total in `total_count`. Note: odd wire
+        names (sic): ICouponUseLimitInfoV2.use_limiti_info_id.
         """
         return self._call("list_multi_account_transfer_coupons", _p(
             ("offset", offset), ("limit", limit),
@@ -602,8 +733,8 @@ class SyncOperations:
     ):
         """`POST /v2/enterprises/multi-accounts/retrieve-coupon`. Moves money: never retried once
         sent. Customer credentials (a partner uses the customer's assumed-role token) (enterprise
-        master account only). Note: odd wire names (sic):
-        ReclaimEnterpriseMultiAccountCouponResponse.real_retrieve_amout.
+        master account only). China site only (`bss.myhuaweicloud.com`). Note: odd wire names
+        (sic): ReclaimEnterpriseMultiAccountCouponResponse.real_retrieve_amout.
         """
         return self._call("reclaim_enterprise_multi_account_coupon", _p(
             ("customer_id", customer_id), ("coupon_id", coupon_id),
@@ -615,7 +746,8 @@ class SyncOperations:
     ):
         """`POST /v2/enterprises/multi-accounts/retrieve-amount`. Moves money: never retried once
         sent. Customer credentials (a partner uses the customer's assumed-role token) (enterprise
-        master account only). Note: no response fields in SDK (empty/204 body).
+        master account only). China site only (`bss.myhuaweicloud.com`). Note: no response fields
+        in SDK (empty/204 body).
         """
         return self._call("reclaim_sub_enterprise_amount", _p(
             ("customer_id", customer_id), ("amount", amount), ("trans_id", trans_id),
@@ -627,8 +759,8 @@ class SyncOperations:
     ):
         """`POST /v2/enterprises/multi-accounts/sm-verification-code`. Changes state (not money):
         not retried once it may have reached the server. Customer credentials (a partner uses the
-        customer's assumed-role token) (enterprise master account only). Note: no response fields
-        in SDK (empty/204 body).
+        customer's assumed-role token) (enterprise master account only). China site only
+        (`bss.myhuaweicloud.com`). Note: no response fields in SDK (empty/204 body).
         """
         return self._call("send_sms_verification_code", _p(
             ("mobile_phone", mobile_phone), ("sm_template_args", sm_template_args),
@@ -638,8 +770,8 @@ class SyncOperations:
     def show_multi_account_transfer_amount(self, *, balance_type, offset=None, limit=None):
         """`GET /v2/enterprises/multi-accounts/transfer-amount`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (enterprise master account only). Paginated: `offset`/`limit`, items in `amount_infos`,
-        total in `total_count`.
+        (enterprise master account only). China site only (`bss.myhuaweicloud.com`). Paginated:
+        `offset`/`limit`, items in `amount_infos`, total in `total_count`.
         """
         return self._call("show_multi_account_transfer_amount", _p(
             ("balance_type", balance_type), ("offset", offset), ("limit", limit),
@@ -650,7 +782,8 @@ class SyncOperations:
     ):
         """`POST /v2/enterprises/multi-accounts/transfer-amount`. Moves money: never retried once
         sent. Customer credentials (a partner uses the customer's assumed-role token) (enterprise
-        master account only). Note: no response fields in SDK (empty/204 body).
+        master account only). China site only (`bss.myhuaweicloud.com`). Note: no response fields
+        in SDK (empty/204 body).
         """
         return self._call("update_sub_enterprise_amount", _p(
             ("customer_id", customer_id), ("amount", amount), ("trans_id", trans_id),
@@ -758,8 +891,9 @@ class SyncOperations:
         limit=None,
     ):
         """`GET /v2/partners/coupon-quotas/records`. Reads only: retried on transient failures.
-        Partner credentials (distributor (一级经销商) only). Paginated: `offset`/`limit`,
-        items in `records`, total in `total_count`.
+        Partner credentials (distributor (一级经销商) only). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `records`, total in
+        `total_count`.
         """
         return self._call("list_coupon_quotas_records", _p(
             ("indirect_partner_id", indirect_partner_id), ("quota_id", quota_id),
@@ -788,8 +922,9 @@ class SyncOperations:
         limit=None,
     ):
         """`GET /v2/partners/issued-coupon-quotas`. Reads only: retried on transient failures.
-        Partner credentials (distributor (一级经销商) only). Paginated: `offset`/`limit`,
-        items in `quotas`, total in `total_count`, at most 100 per page.
+        Partner credentials (distributor (一级经销商) only). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `quotas`, total in
+        `total_count`, at most 100 per page.
         """
         return self._call("list_issued_coupon_quotas", _p(
             ("quota_id", quota_id), ("indirect_partner_id", indirect_partner_id),
@@ -801,8 +936,8 @@ class SyncOperations:
         operation_time_end=None, trans_id=None, offset=None, limit=None, indirect_partner_id=None,
     ):
         """`GET /v3/accounts/partner-accounts/adjust-records`. Reads only: retried on transient
-        failures. Partner credentials (csp|distributor). Paginated: `offset`/`limit`, items in
-        `records`, total in `total_count`.
+        failures. Partner credentials (csp|distributor). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `records`, total in `total_count`.
         """
         return self._call("list_partner_adjust_records", _p(
             ("customer_id", customer_id), ("operation_type", operation_type),
@@ -813,9 +948,9 @@ class SyncOperations:
 
     def list_partner_balances(self, *, indirect_partner_id=None):
         """`GET /v2/accounts/partner-accounts/balances`. Reads only: retried on transient failures.
-        Partner credentials (distributor (for its resellers) or reseller (self)). Note: money
-        fields typed float (not decimal) in SDK: AccountBalanceV2.amount|
-        AccountBalanceV2.credit_amount|AccountBalanceV2.designated_amount.
+        Partner credentials (distributor (for its resellers) or reseller (self)). China site only
+        (`bss.myhuaweicloud.com`). Note: money fields typed float (not decimal) in SDK:
+        AccountBalanceV2.amount|AccountBalanceV2.credit_amount|AccountBalanceV2.designated_amount.
         """
         return self._call("list_partner_balances", _p(
             ("indirect_partner_id", indirect_partner_id),
@@ -823,9 +958,9 @@ class SyncOperations:
 
     def reclaim_coupon_quotas(self, *, quota_ids, remark=None):
         """`POST /v2/partners/coupon-quotas/indirect-partner-reclaim`. Moves money: never retried
-        once sent. Partner credentials (distributor (一级经销商) only). Note: HTTP 200 may
-        carry per-item failures in error_details. Docs:
-        https://support.huaweicloud.com/api-bpconsole/espp_00005.html
+        once sent. Partner credentials (distributor (一级经销商) only). China site only
+        (`bss.myhuaweicloud.com`). Note: HTTP 200 may carry per-item failures in error_details.
+        Docs: https://support.huaweicloud.com/api-bpconsole/espp_00005.html
         """
         return self._call("reclaim_coupon_quotas", _p(
             ("quota_ids", quota_ids), ("remark", remark),
@@ -833,7 +968,8 @@ class SyncOperations:
 
     def reclaim_indirect_partner_account(self, *, indirect_partner_id, amount):
         """`POST /v2/accounts/partner-accounts/indirect-partner-reclaim`. Moves money: never
-        retried once sent. Partner credentials (distributor (一级经销商) only).
+        retried once sent. Partner credentials (distributor (一级经销商) only). China site
+        only (`bss.myhuaweicloud.com`).
         """
         return self._call("reclaim_indirect_partner_account", _p(
             ("indirect_partner_id", indirect_partner_id), ("amount", amount),
@@ -841,8 +977,8 @@ class SyncOperations:
 
     def update_coupon_quotas(self, *, quota_id, indirect_partner_ids, quota_amount):
         """`POST /v2/partners/coupon-quotas/indirect-partner-adjust`. Moves money: never retried
-        once sent. Partner credentials (distributor (一级经销商) only). Note: HTTP 200 may
-        carry per-item failures in error_details.
+        once sent. Partner credentials (distributor (一级经销商) only). China site only
+        (`bss.myhuaweicloud.com`). Note: HTTP 200 may carry per-item failures in error_details.
         """
         return self._call("update_coupon_quotas", _p(
             ("quota_id", quota_id), ("indirect_partner_ids", indirect_partner_ids),
@@ -851,7 +987,8 @@ class SyncOperations:
 
     def update_indirect_partner_account(self, *, indirect_partner_id, amount):
         """`POST /v2/accounts/partner-accounts/indirect-partner-adjust`. Moves money: never retried
-        once sent. Partner credentials (distributor (一级经销商) only). Docs:
+        once sent. Partner credentials (distributor (一级经销商) only). China site only
+        (`bss.myhuaweicloud.com`). Docs:
         https://support.huaweicloud.com/api-bpconsole/espp_00001.html
         """
         return self._call("update_indirect_partner_account", _p(
@@ -897,8 +1034,9 @@ class SyncOperations:
     def list_order_coupons_by_order_id(self, *, order_id):
         """`GET /v2/orders/customer-orders/order-coupons`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token) (customer
-        only (partner rejected)). Note: odd wire names (sic): LimitInfoV2.use_limiti_info_id; money
-        fields typed float (not decimal) in SDK: CouponInfoV2.balance|CouponInfoV2.face_value.
+        only (partner rejected)). China site only (`bss.myhuaweicloud.com`). Note: odd wire names
+        (sic): LimitInfoV2.use_limiti_info_id; money fields typed float (not decimal) in SDK:
+        CouponInfoV2.balance|CouponInfoV2.face_value.
         """
         return self._call("list_order_coupons_by_order_id", _p(("order_id", order_id)))
 
@@ -963,8 +1101,8 @@ class SyncOperations:
     ):
         """`POST /v2/promotions/business/discount-info`. Reads only: retried on transient failures.
         Customer credentials (a partner uses the customer's assumed-role token) (customer (api-oce
-        only)). Paginated: `offset`/`limit`, items in `product_quoting_items`, total in
-        `total_count`, at most 1000 per page. Docs:
+        only)). China site only (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in
+        `product_quoting_items`, total in `total_count`, at most 1000 per page. Docs:
         https://support.huaweicloud.com/api-oce/mp_02008.html
         """
         return self._call("list_business_discount_info", _p(
@@ -977,8 +1115,8 @@ class SyncOperations:
         self, *, time, service_type_code=None, offset=None, limit=None,
     ):
         """`GET /v2/products/incentive-discount-policies`. Reads only: retried on transient
-        failures. Partner credentials (csp|distributor). Paginated: `offset`/`limit`, items in
-        `policies`, total in `total_count`.
+        failures. Partner credentials (csp|distributor). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `policies`, total in `total_count`.
         """
         return self._call("list_incentive_discount_policies", _p(
             ("time", time), ("service_type_code", service_type_code), ("offset", offset),
@@ -1051,6 +1189,24 @@ class SyncOperations:
             ("cloud_service_type", cloud_service_type), ("resource_type", resource_type),
             ("region_code", region_code), ("charge_mode", charge_mode), ("X-Language", x_language),
             ("filters", filters), ("marker", marker), ("limit", limit),
+        ))
+
+    def list_resource_specs_price(
+        self, *, region_code, x_language=None, cloud_service_type=None, resource_type=None,
+        filters=None, need_attributes=None, need_price=None, marker=None, limit=None,
+    ):
+        """`POST /v2/products/resource-specs-price/query`. Reads only: retried on transient
+        failures. Partner or customer credentials (bpconsole: csp|distributor; oce: customer).
+        International site only (`bss-intl.myhuaweicloud.com`). Paginated by marker:
+        `marker`/`limit`, next marker in `page_info.next_marker`, items in `resource_spec_infos`.
+        Docs: https://support.huaweicloud.com/intl/zh-cn/api-bpconsole/qct_00009.html
+        https://support.huaweicloud.com/intl/en-us/api-oce/qct_00009.html
+        """
+        return self._call("list_resource_specs_price", _p(
+            ("region_code", region_code), ("X-Language", x_language),
+            ("cloud_service_type", cloud_service_type), ("resource_type", resource_type),
+            ("filters", filters), ("need_attributes", need_attributes), ("need_price", need_price),
+            ("marker", marker), ("limit", limit),
         ))
 
     def list_resource_types(self, *, x_language=None, limit=None, offset=None):
@@ -1143,7 +1299,8 @@ class SyncOperations:
     ):
         """`POST /v2/customers/realname-auths/individual`. Changes state (not money): not retried
         once it may have reached the server. Partner credentials (csp|distributor (customer_id in
-        body/query)). Docs: https://support.huaweicloud.com/api-bpconsole/mc_00017.html
+        body/query)). Site-specific: `bank_card_info` (China site only). Docs:
+        https://support.huaweicloud.com/api-bpconsole/mc_00017.html
         """
         return self._call("create_personal_realname_auth", _p(
             ("customer_id", customer_id), ("identify_type", identify_type),
@@ -1156,14 +1313,15 @@ class SyncOperations:
     def show_real_name_auth_qr_code(self):
         """`GET /v2/customers/real-name-auth-qrcode`. Reads only: retried on transient failures.
         Customer credentials (a partner uses the customer's assumed-role token) (customer master
-        account only). Docs: https://support.huaweicloud.com/api-oce/mac_00005.html
+        account only). China site only (`bss.myhuaweicloud.com`). Docs:
+        https://support.huaweicloud.com/api-oce/mac_00005.html
         """
         return self._call("show_real_name_auth_qr_code", {})
 
     def show_real_name_auth_status(self):
         """`GET /v2/customers/real-name-auth-status`. Reads only: retried on transient failures.
         Customer credentials (a partner uses the customer's assumed-role token) (customer master
-        account only).
+        account only). China site only (`bss.myhuaweicloud.com`).
         """
         return self._call("show_real_name_auth_status", {})
 
@@ -1281,7 +1439,7 @@ class SyncOperations:
     def update_period_to_on_demand_instantly(self, *, resource_ids):
         """`POST /v2/orders/subscriptions/resources/to-on-demand/instantly`. Moves money: never
         retried once sent. Customer credentials (a partner uses the customer's assumed-role token)
-        (customer only).
+        (customer only). China site only (`bss.myhuaweicloud.com`).
         """
         return self._call("update_period_to_on_demand_instantly", _p(
             ("resource_ids", resource_ids),
@@ -1291,8 +1449,8 @@ class SyncOperations:
 
     def list_cities(self, *, province_code, x_language=None, offset=None, limit=None):
         """`GET /v2/systems/configs/cities`. Reads only: retried on transient failures. Partner or
-        customer credentials (partner or customer). Paginated: `offset`/`limit`, items in `cities`,
-        total in `count`, at most 1000 per page.
+        customer credentials (partner or customer). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `cities`, total in `count`, at most 1000 per page.
         """
         return self._call("list_cities", _p(
             ("province_code", province_code), ("X-Language", x_language), ("offset", offset),
@@ -1301,8 +1459,8 @@ class SyncOperations:
 
     def list_counties(self, *, city_code, x_language=None, offset=None, limit=None):
         """`GET /v2/systems/configs/counties`. Reads only: retried on transient failures. Partner
-        or customer credentials (partner or customer). Paginated: `offset`/`limit`, items in
-        `counties`, total in `count`, at most 1000 per page.
+        or customer credentials (partner or customer). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `counties`, total in `count`, at most 1000 per page.
         """
         return self._call("list_counties", _p(
             ("city_code", city_code), ("X-Language", x_language), ("offset", offset),
@@ -1311,9 +1469,9 @@ class SyncOperations:
 
     def list_provinces(self, *, x_language=None, offset=None, limit=None):
         """`GET /v2/systems/configs/provinces`. Reads only: retried on transient failures. Partner
-        or customer credentials (partner or customer). Paginated: `offset`/`limit`, items in
-        `provinces`, total in `count`, at most 1000 per page. Docs:
-        https://support.huaweicloud.com/api-oce/mpf_02001.html
+        or customer credentials (partner or customer). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `provinces`, total in `count`, at most 1000 per page.
+        Docs: https://support.huaweicloud.com/api-oce/mpf_02001.html
         """
         return self._call("list_provinces", _p(
             ("X-Language", x_language), ("offset", offset), ("limit", limit),
@@ -1338,8 +1496,9 @@ class AsyncOperations:
     ):
         """`GET /v2/accounts/customer-accounts/account-change-records`. Reads only: retried on
         transient failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (customer; not for partner resale-type customers). Paginated: `offset`/`limit`, items in
-        `records`, total in `total_count`.
+        (customer; not for partner resale-type customers). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `records`, total in
+        `total_count`.
         """
         return await self._call("list_customer_account_change_records", _p(
             ("balance_type", balance_type), ("revenue_expense_type", revenue_expense_type),
@@ -1352,6 +1511,7 @@ class AsyncOperations:
     async def list_customers_balances_detail(self, *, customer_infos, indirect_partner_id=None):
         """`POST /v2/accounts/customer-accounts/balances/batch-query`. Reads only: retried on
         transient failures. Partner credentials (csp|distributor; resale(代售) customers only).
+        China site only (`bss.myhuaweicloud.com`).
         """
         return await self._call("list_customers_balances_detail", _p(
             ("customer_infos", customer_infos), ("indirect_partner_id", indirect_partner_id),
@@ -1362,8 +1522,9 @@ class AsyncOperations:
         offset=None, limit=None, indirect_partner_id=None,
     ):
         """`GET /v2/accounts/partner-accounts/account-change-records`. Reads only: retried on
-        transient failures. Partner credentials (partner). Paginated: `offset`/`limit`, items in
-        `records`, total in `total_count`.
+        transient failures. Partner credentials (partner). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `records`, total in
+        `total_count`.
         """
         return await self._call("list_partner_account_change_records", _p(
             ("balance_type", balance_type), ("trade_type", trade_type),
@@ -1374,16 +1535,43 @@ class AsyncOperations:
     async def list_stored_value_cards(self, *, status, card_id=None, offset=None, limit=None):
         """`GET /v2/promotions/benefits/stored-value-cards`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (customer). Paginated: `offset`/`limit`, items in `stored_value_cards`, total in
-        `total_count`.
+        (customer). China site only (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items
+        in `stored_value_cards`, total in `total_count`.
         """
         return await self._call("list_stored_value_cards", _p(
             ("status", status), ("card_id", card_id), ("offset", offset), ("limit", limit),
         ))
 
+    async def list_sub_customer_budget(self, *, customer_ids, indirect_partner_id=None):
+        """`POST /v2/partners/sub-customers/budget/query`. Reads only: retried on transient
+        failures. Partner credentials (csp|distributor). International site only
+        (`bss-intl.myhuaweicloud.com`). Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/mt_01006.html
+        """
+        return await self._call("list_sub_customer_budget", _p(
+            ("customer_ids", customer_ids), ("indirect_partner_id", indirect_partner_id),
+        ))
+
+    async def list_sub_customer_budget_records(
+        self, *, customer_id, indirect_partner_id=None, operation_type=None, budget_type=None,
+        offset=None, limit=None,
+    ):
+        """`GET /v2/partners/sub-customers/budget/records`. Reads only: retried on transient
+        failures. Partner credentials (csp|distributor). International site only
+        (`bss-intl.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `record_list`, total
+        in `total_count`, at most 100 per page. Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/mt_01007.html
+        """
+        return await self._call("list_sub_customer_budget_records", _p(
+            ("customer_id", customer_id), ("indirect_partner_id", indirect_partner_id),
+            ("operation_type", operation_type), ("budget_type", budget_type), ("offset", offset),
+            ("limit", limit),
+        ))
+
     async def reclaim_to_partner_account(self, *, customer_id, amount, indirect_partner_id=None):
         """`POST /v2/accounts/partner-accounts/reclaim`. Moves money: never retried once sent.
-        Partner credentials (csp|distributor; resale(代售) customers only).
+        Partner credentials (csp|distributor; resale(代售) customers only). China site only
+        (`bss.myhuaweicloud.com`).
         """
         return await self._call("reclaim_to_partner_account", _p(
             ("customer_id", customer_id), ("amount", amount),
@@ -1397,16 +1585,60 @@ class AsyncOperations:
         """
         return await self._call("show_customer_account_balances", {})
 
+    async def show_customer_expenditure_quota(self):
+        """`GET /v2/accounts/customer-accounts/expenditure-quota`. Reads only: retried on transient
+        failures. Customer credentials (a partner uses the customer's assumed-role token) (customer
+        only). International site only (`bss-intl.myhuaweicloud.com`). Docs:
+        https://support.huaweicloud.com/intl/en-us/api-oce/mac_00004.html
+        """
+        return await self._call("show_customer_expenditure_quota", {})
+
+    async def show_partner_consumption_quota(self):
+        """`GET /v2/partners/credit/consumption-quota`. Reads only: retried on transient failures.
+        Partner credentials (csp|distributor). International site only
+        (`bss-intl.myhuaweicloud.com`). Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/cq_001.html
+        """
+        return await self._call("show_partner_consumption_quota", {})
+
+    async def show_sub_customer_budget(self, *, customer_id, indirect_partner_id=None):
+        """`GET /v2/partners/sub-customers/budget`. Reads only: retried on transient failures.
+        Partner credentials (csp|distributor). International site only
+        (`bss-intl.myhuaweicloud.com`). Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/mt_01004.html
+        """
+        return await self._call("show_sub_customer_budget", _p(
+            ("customer_id", customer_id), ("indirect_partner_id", indirect_partner_id),
+        ))
+
     async def update_customer_account_amount(
         self, *, customer_id, amount, indirect_partner_id=None,
     ):
         """`POST /v2/accounts/partner-accounts/adjust-amount`. Moves money: never retried once
-        sent. Partner credentials (csp|distributor; resale(代售) customers only). Docs:
+        sent. Partner credentials (csp|distributor; resale(代售) customers only). China site only
+        (`bss.myhuaweicloud.com`). Docs:
         https://support.huaweicloud.com/api-bpconsole/mt_060005.html
         """
         return await self._call("update_customer_account_amount", _p(
             ("customer_id", customer_id), ("amount", amount),
             ("indirect_partner_id", indirect_partner_id),
+        ))
+
+    async def update_sub_customer_budget(
+        self, *, customer_id, budget_amount, cancel_partner_frozen=None, indirect_partner_id=None,
+        budget_type=None, frozen_operate_type=None,
+    ):
+        """`POST /v2/partners/sub-customers/budget`. Changes state (not money): not retried once it
+        may have reached the server. Partner credentials (csp|distributor). International site only
+        (`bss-intl.myhuaweicloud.com`). Note: sets the budget to an absolute target amount (docs
+        mt_01005), so it is a `write`, not a transfer: repeating it leaves the same budget. Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/mt_01005.html
+        """
+        return await self._call("update_sub_customer_budget", _p(
+            ("customer_id", customer_id), ("budget_amount", budget_amount),
+            ("cancel_partner_frozen", cancel_partner_frozen),
+            ("indirect_partner_id", indirect_partner_id), ("budget_type", budget_type),
+            ("frozen_operate_type", frozen_operate_type),
         ))
 
     # ---- Bills ----
@@ -1415,9 +1647,10 @@ class AsyncOperations:
         self, *, bill_cycle, x_language=None, offset=None, limit=None,
     ):
         """`POST /v2/bills/subcustomer-bills/res-fee-records/sub-customers/query`. Reads only:
-        retried on transient failures. Partner credentials (csp|distributor). Paginated:
-        `offset`/`limit`, items in `sub_customers`, total in `total_count`, at most 100 per page.
-        Docs: https://support.huaweicloud.com/api-bpconsole/mt_000503.html
+        retried on transient failures. Partner credentials (csp|distributor). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `sub_customers`, total in
+        `total_count`, at most 100 per page. Docs:
+        https://support.huaweicloud.com/api-bpconsole/mt_000503.html
         """
         return await self._call("list_consume_sub_customers", _p(
             ("bill_cycle", bill_cycle), ("X-Language", x_language), ("offset", offset),
@@ -1432,8 +1665,9 @@ class AsyncOperations:
         bill_date_end=None,
     ):
         """`GET /v2/bills/customer-bills/fee-records`. Reads only: retried on transient failures.
-        Customer credentials (a partner uses the customer's assumed-role token) (customer).
-        Paginated: `offset`/`limit`, items in `records`, total in `total_count`.
+        Customer credentials (a partner uses the customer's assumed-role token) (customer). China
+        site only (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `records`, total
+        in `total_count`.
         """
         return await self._call("list_customer_bills_fee_records", _p(
             ("bill_cycle", bill_cycle), ("X-Language", x_language),
@@ -1492,14 +1726,36 @@ class AsyncOperations:
             ("statistic_type", statistic_type),
         ))
 
+    async def list_invoices(self, *, domain_id, start_time, end_time, offset, limit):
+        """`GET /v1.0/{domain_id}/payments/intl-invoices`. Reads only: retried on transient
+        failures. Partner or customer credentials (bpconsole: csp|distributor; oce: customer).
+        International site only (`bss-intl.myhuaweicloud.com`). Note: `offset` is a page number
+        from 1 (docs miv_01005), not a record offset, so the operation is not declared paginated;
+        {domain_id} is the caller's account id (the SDK fills it in from the credentials). Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/miv_01005.html
+        https://support.huaweicloud.com/intl/en-us/api-oce/miv_01005.html
+        """
+        return await self._call("list_invoices", _p(
+            ("domain_id", domain_id), ("start_time", start_time), ("end_time", end_time),
+            ("offset", offset), ("limit", limit),
+        ))
+
+    async def list_postpaid_bill_sum(self, *, bill_cycle):
+        """`GET /v2/bills/partner-bills/postpaid-bill-summary`. Reads only: retried on transient
+        failures. Partner credentials (csp|distributor). International site only
+        (`bss-intl.myhuaweicloud.com`). Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/mb_00003.html
+        """
+        return await self._call("list_postpaid_bill_sum", _p(("bill_cycle", bill_cycle)))
+
     async def list_resource_usage(
         self, *, bill_cycle, service_type_code, resource_type_code, usage_type, resource_id,
         x_language=None, offset=None, limit=None,
     ):
         """`GET /v2/bills/customer-bills/resources/usage/details`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (customer). Paginated: `offset`/`limit`, items in `usage_info_list`, total in
-        `total_count`.
+        (customer). China site only (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items
+        in `usage_info_list`, total in `total_count`.
         """
         return await self._call("list_resource_usage", _p(
             ("bill_cycle", bill_cycle), ("service_type_code", service_type_code),
@@ -1514,8 +1770,8 @@ class AsyncOperations:
     ):
         """`GET /v2/bills/customer-bills/resources/usage/summary`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (customer). Paginated: `offset`/`limit`, items in `summary_usage_info_list`, total in
-        `total_count`.
+        (customer). China site only (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items
+        in `summary_usage_info_list`, total in `total_count`.
         """
         return await self._call("list_resource_usage_summary", _p(
             ("bill_cycle", bill_cycle), ("service_type_code", service_type_code),
@@ -1531,8 +1787,8 @@ class AsyncOperations:
         bill_date_end=None,
     ):
         """`GET /v2/bills/subcustomer-bills/res-fee-records`. Reads only: retried on transient
-        failures. Partner credentials (csp|distributor). Paginated: `offset`/`limit`, items in
-        `fee_records`, total in `total_count`. Docs:
+        failures. Partner credentials (csp|distributor). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `fee_records`, total in `total_count`. Docs:
         https://support.huaweicloud.com/api-bpconsole/mt_000502.html
         """
         return await self._call("list_sub_customer_bill_detail", _p(
@@ -1550,9 +1806,9 @@ class AsyncOperations:
         limit=None, bill_type=None, indirect_partner_id=None,
     ):
         """`GET /v2/bills/partner-bills/subcustomer-bills/monthly-sum`. Reads only: retried on
-        transient failures. Partner credentials (csp|distributor). Paginated: `offset`/`limit`,
-        items in `bill_sums`, total in `count`. Docs:
-        https://support.huaweicloud.com/api-bpconsole/cb_020001.html
+        transient failures. Partner credentials (csp|distributor). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `bill_sums`, total in
+        `count`. Docs: https://support.huaweicloud.com/api-bpconsole/cb_020001.html
         """
         return await self._call("list_subcustomer_monthly_bills", _p(
             ("cycle", cycle), ("charge_mode", charge_mode), ("customer_id", customer_id),
@@ -1600,8 +1856,8 @@ class AsyncOperations:
     ):
         """`GET /v2/costs/cost-analysed-bills/monthly-breakdown`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token) (customer
-        (enterprise master may query sub-accounts)). Paginated: `offset`/`limit`, items in
-        `details`, total in `total_count`.
+        (enterprise master may query sub-accounts)). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `details`, total in `total_count`.
         """
         return await self._call("list_customer_bills_monthly_break_down", _p(
             ("shared_month", shared_month), ("X-Language", x_language),
@@ -1620,9 +1876,9 @@ class AsyncOperations:
         cloud_service_types=None, product_ids=None, memo=None, indirect_partner_id=None,
     ):
         """`POST /v2/promotions/benefits/partner-coupons`. Moves money: never retried once sent.
-        Partner credentials (csp|distributor; resale(代售) customers only). Note: HTTP 200 may
-        carry per-item failures in error_details. Docs:
-        https://support.huaweicloud.com/api-bpconsole/mp_02002.html
+        Partner credentials (csp|distributor; resale(代售) customers only). China site only
+        (`bss.myhuaweicloud.com`). Note: HTTP 200 may carry per-item failures in error_details.
+        Docs: https://support.huaweicloud.com/api-bpconsole/mp_02002.html
         """
         return await self._call("create_partner_coupons", _p(
             ("quota_id", quota_id), ("customer_ids", customer_ids), ("face_value", face_value),
@@ -1637,8 +1893,9 @@ class AsyncOperations:
     ):
         """`GET /v2/promotions/benefits/account-change-records`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (customer; not for partner resale-type customers). Paginated: `offset`/`limit`, items in
-        `records`, total in `total_count`, at most 100 per page.
+        (customer; not for partner resale-type customers). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `records`, total in
+        `total_count`, at most 100 per page.
         """
         return await self._call("list_customer_coupon_change_records", _p(
             ("balance_type", balance_type), ("revenue_expense_type", revenue_expense_type),
@@ -1654,9 +1911,9 @@ class AsyncOperations:
         limit=None, indirect_partner_id=None,
     ):
         """`GET /v2/promotions/benefits/partner-coupons`. Reads only: retried on transient
-        failures. Partner credentials (csp|distributor). Paginated: `offset`/`limit`, items in
-        `user_coupons`, total in `total_count`. Note: odd wire names (sic):
-        ICouponUseLimitInfoV2.use_limiti_info_id.
+        failures. Partner credentials (csp|distributor). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `user_coupons`, total in `total_count`. Note: odd
+        wire names (sic): ICouponUseLimitInfoV2.use_limiti_info_id.
         """
         return await self._call("list_issued_partner_coupons", _p(
             ("coupon_id", coupon_id), ("customer_id", customer_id), ("order_id", order_id),
@@ -1674,10 +1931,11 @@ class AsyncOperations:
         offset=None, limit=None, indirect_partner_id=None,
     ):
         """`GET /v2/promotions/benefits/partner-coupons/records/query`. Reads only: retried on
-        transient failures. Partner credentials (csp|distributor). Paginated: `offset`/`limit`,
-        items in `records`, total in `total_count`. Note: query operation_types is a list sent as
-        repeated keys (SDK collection_format=multi); query coupon_ids is a list sent as repeated
-        keys (SDK collection_format=multi).
+        transient failures. Partner credentials (csp|distributor). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `records`, total in
+        `total_count`. Note: query operation_types is a list sent as repeated keys (SDK
+        collection_format=multi); query coupon_ids is a list sent as repeated keys (SDK
+        collection_format=multi).
         """
         return await self._call("list_partner_coupons_record", _p(
             ("operation_types", operation_types), ("quota_id", quota_id),
@@ -1694,8 +1952,8 @@ class AsyncOperations:
         indirect_partner_id=None,
     ):
         """`POST /v2/partners/coupon-quotas/query`. Reads only: retried on transient failures.
-        Partner credentials (csp|distributor). Paginated: `offset`/`limit`, items in `quotas`,
-        total in `total_count`.
+        Partner credentials (csp|distributor). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `quotas`, total in `total_count`.
         """
         return await self._call("list_quota_coupons", _p(
             ("quota_ids", quota_ids), ("quota_status_list", quota_status_list),
@@ -1713,10 +1971,11 @@ class AsyncOperations:
     ):
         """`GET /v2/promotions/benefits/coupons`. Reads only: retried on transient failures.
         Partner or customer credentials (partner: own/reseller coupons; customer: own coupons).
-        Paginated: `offset`/`limit`, items in `user_coupons`, total in `count`. Note: odd wire
-        names (sic): ICouponUseLimitInfoV2.use_limiti_info_id; money fields typed float (not
-        decimal) in SDK: IQueryUserCouponsResultV2.balance|IQueryUserCouponsResultV2.face_value.
-        Docs: https://support.huaweicloud.com/api-bpconsole/mp_02001.html
+        Site-specific: `indirect_partner_id` (China site only). Paginated: `offset`/`limit`, items
+        in `user_coupons`, total in `count`. Note: odd wire names (sic):
+        ICouponUseLimitInfoV2.use_limiti_info_id; money fields typed float (not decimal) in SDK:
+        IQueryUserCouponsResultV2.balance|IQueryUserCouponsResultV2.face_value. Docs:
+        https://support.huaweicloud.com/api-bpconsole/mp_02001.html
         https://support.huaweicloud.com/api-oce/mp_02001.html
         """
         return await self._call("list_sub_customer_coupons", _p(
@@ -1729,8 +1988,8 @@ class AsyncOperations:
 
     async def reclaim_partner_coupons(self, *, coupon_id, indirect_partner_id=None):
         """`POST /v2/promotions/benefits/partner-coupons/reclaim`. Moves money: never retried once
-        sent. Partner credentials (csp|distributor; resale(代售) customers only). Note: no
-        response fields in SDK (empty/204 body).
+        sent. Partner credentials (csp|distributor; resale(代售) customers only). China site only
+        (`bss.myhuaweicloud.com`). Note: no response fields in SDK (empty/204 body).
         """
         return await self._call("reclaim_partner_coupons", _p(
             ("coupon_id", coupon_id), ("indirect_partner_id", indirect_partner_id),
@@ -1753,7 +2012,9 @@ class AsyncOperations:
         indirect_partner_id=None, include_association_result=None, domain_area=None, email=None,
     ):
         """`POST /v2/partners/sub-customers`. Changes state (not money): not retried once it may
-        have reached the server. Partner credentials (csp|distributor). Docs:
+        have reached the server. Partner credentials (csp|distributor). Site-specific:
+        `mobile_phone` (China site only), `cooperation_type` (China site only), `domain_area`
+        (international site only, required there), `email` (international site only). Docs:
         https://support.huaweicloud.com/api-bpconsole/mc_00016.html
         """
         return await self._call("create_sub_customer", _p(
@@ -1766,12 +2027,25 @@ class AsyncOperations:
             ("domain_area", domain_area), ("email", email),
         ))
 
+    async def freeze_sub_customers(
+        self, *, customer_ids, reason, indirect_partner_id=None, freeze_type=None,
+    ):
+        """`POST /v2/partners/sub-customers/freeze`. Changes state (not money): not retried once it
+        may have reached the server. Partner credentials (csp|distributor). International site only
+        (`bss-intl.myhuaweicloud.com`). Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/mc_00027.html
+        """
+        return await self._call("freeze_sub_customers", _p(
+            ("customer_ids", customer_ids), ("reason", reason),
+            ("indirect_partner_id", indirect_partner_id), ("freeze_type", freeze_type),
+        ))
+
     async def list_sub_customer_new_tag(
         self, *, customer_ids=None, offset=None, limit=None, indirect_partner_id=None,
     ):
         """`POST /v2/partners/sub-customers/new-customers-tags/batch-query`. Reads only: retried on
-        transient failures. Partner credentials (csp|distributor). Paginated: `offset`/`limit`,
-        items in `new_customer_tags`.
+        transient failures. Partner credentials (csp|distributor). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `new_customer_tags`.
         """
         return await self._call("list_sub_customer_new_tag", _p(
             ("customer_ids", customer_ids), ("offset", offset), ("limit", limit),
@@ -1800,12 +2074,27 @@ class AsyncOperations:
         customer_id=None, email=None,
     ):
         """`POST /v2/bases/verificationcode/send`. Changes state (not money): not retried once it
-        may have reached the server. Partner credentials (csp|distributor). Note: no response
+        may have reached the server. Partner credentials (csp|distributor). Site-specific:
+        `mobile_phone` (China site only, required there), `scene` (China site only), `customer_id`
+        (China site only), `email` (international site only, required there). Note: no response
         fields in SDK (empty/204 body).
         """
         return await self._call("send_verification_message_code", _p(
             ("receiver_type", receiver_type), ("timeout", timeout), ("mobile_phone", mobile_phone),
             ("lang", lang), ("scene", scene), ("customer_id", customer_id), ("email", email),
+        ))
+
+    async def unfreeze_sub_customers(
+        self, *, customer_ids, reason, indirect_partner_id=None, unfreeze_type=None,
+    ):
+        """`POST /v2/partners/sub-customers/unfreeze`. Changes state (not money): not retried once
+        it may have reached the server. Partner credentials (csp|distributor). International site
+        only (`bss-intl.myhuaweicloud.com`). Docs:
+        https://support.huaweicloud.com/intl/en-us/api-bpconsole/mc_00028.html
+        """
+        return await self._call("unfreeze_sub_customers", _p(
+            ("customer_ids", customer_ids), ("reason", reason),
+            ("indirect_partner_id", indirect_partner_id), ("unfreeze_type", unfreeze_type),
         ))
 
     # ---- Enterprise ----
@@ -1815,7 +2104,7 @@ class AsyncOperations:
     ):
         """`POST /v2/enterprises/multi-accounts/transfer-coupon`. Moves money: never retried once
         sent. Customer credentials (a partner uses the customer's assumed-role token) (enterprise
-        master account only).
+        master account only). China site only (`bss.myhuaweicloud.com`).
         """
         return await self._call("claim_enterprise_multi_account_coupon", _p(
             ("customer_id", customer_id), ("coupon_id", coupon_id), ("amount", amount),
@@ -1836,8 +2125,8 @@ class AsyncOperations:
     ):
         """`POST /v2/enterprises/multi-accounts/sub-customers`. Changes state (not money): not
         retried once it may have reached the server. Customer credentials (a partner uses the
-        customer's assumed-role token) (enterprise master account only). Note: no response fields
-        in SDK (empty/204 body).
+        customer's assumed-role token) (enterprise master account only). China site only
+        (`bss.myhuaweicloud.com`). Note: no response fields in SDK (empty/204 body).
         """
         return await self._call("create_sub_enterprise_account", _p(
             ("party_id", party_id),
@@ -1851,8 +2140,8 @@ class AsyncOperations:
     ):
         """`GET /v2/enterprises/multi-accounts/retrieve-amount`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (enterprise master account only). Paginated: `offset`/`limit`, items in `amount_infos`,
-        total in `total_count`.
+        (enterprise master account only). China site only (`bss.myhuaweicloud.com`). Paginated:
+        `offset`/`limit`, items in `amount_infos`, total in `total_count`.
         """
         return await self._call("list_enterprise_multi_account", _p(
             ("sub_customer_id", sub_customer_id), ("balance_type", balance_type),
@@ -1862,7 +2151,7 @@ class AsyncOperations:
     async def list_enterprise_organizations(self, *, recursive_query=None, parent_id=None):
         """`GET /v2/enterprises/multi-accounts/enterprise-organizations`. Reads only: retried on
         transient failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (enterprise master account only). Docs:
+        (enterprise master account only). China site only (`bss.myhuaweicloud.com`). Docs:
         https://support.huaweicloud.com/api-oce/ep_00020.html
         """
         return await self._call("list_enterprise_organizations", _p(
@@ -1889,9 +2178,9 @@ class AsyncOperations:
     ):
         """`GET /v2/enterprises/multi-accounts/retrieve-coupons`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (enterprise master account only). Paginated: `offset`/`limit`, items in
-        `avail_retrieve_coupons`, total in `total_count`. Note: odd wire names (sic):
-        ICouponUseLimitInfoV2.use_limiti_info_id.
+        (enterprise master account only). China site only (`bss.myhuaweicloud.com`). Paginated:
+        `offset`/`limit`, items in `avail_retrieve_coupons`, total in `total_count`. Note: odd wire
+        names (sic): ICouponUseLimitInfoV2.use_limiti_info_id.
         """
         return await self._call("list_multi_account_retrieve_coupons", _p(
             ("sub_customer_id", sub_customer_id), ("offset", offset), ("limit", limit),
@@ -1900,9 +2189,9 @@ class AsyncOperations:
     async def list_multi_account_transfer_coupons(self, *, offset=None, limit=None):
         """`GET /v2/enterprises/multi-accounts/transfer-coupons`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (enterprise master account only). Paginated: `offset`/`limit`, items in
-        `avail_transfer_coupons`, total in `total_count`. Note: odd wire names (sic):
-        ICouponUseLimitInfoV2.use_limiti_info_id.
+        (enterprise master account only). China site only (`bss.myhuaweicloud.com`). Paginated:
+        `offset`/`limit`, items in `avail_transfer_coupons`, total in `total_count`. Note: odd wire
+        names (sic): ICouponUseLimitInfoV2.use_limiti_info_id.
         """
         return await self._call("list_multi_account_transfer_coupons", _p(
             ("offset", offset), ("limit", limit),
@@ -1913,8 +2202,8 @@ class AsyncOperations:
     ):
         """`POST /v2/enterprises/multi-accounts/retrieve-coupon`. Moves money: never retried once
         sent. Customer credentials (a partner uses the customer's assumed-role token) (enterprise
-        master account only). Note: odd wire names (sic):
-        ReclaimEnterpriseMultiAccountCouponResponse.real_retrieve_amout.
+        master account only). China site only (`bss.myhuaweicloud.com`). Note: odd wire names
+        (sic): ReclaimEnterpriseMultiAccountCouponResponse.real_retrieve_amout.
         """
         return await self._call("reclaim_enterprise_multi_account_coupon", _p(
             ("customer_id", customer_id), ("coupon_id", coupon_id),
@@ -1926,7 +2215,8 @@ class AsyncOperations:
     ):
         """`POST /v2/enterprises/multi-accounts/retrieve-amount`. Moves money: never retried once
         sent. Customer credentials (a partner uses the customer's assumed-role token) (enterprise
-        master account only). Note: no response fields in SDK (empty/204 body).
+        master account only). China site only (`bss.myhuaweicloud.com`). Note: no response fields
+        in SDK (empty/204 body).
         """
         return await self._call("reclaim_sub_enterprise_amount", _p(
             ("customer_id", customer_id), ("amount", amount), ("trans_id", trans_id),
@@ -1938,8 +2228,8 @@ class AsyncOperations:
     ):
         """`POST /v2/enterprises/multi-accounts/sm-verification-code`. Changes state (not money):
         not retried once it may have reached the server. Customer credentials (a partner uses the
-        customer's assumed-role token) (enterprise master account only). Note: no response fields
-        in SDK (empty/204 body).
+        customer's assumed-role token) (enterprise master account only). China site only
+        (`bss.myhuaweicloud.com`). Note: no response fields in SDK (empty/204 body).
         """
         return await self._call("send_sms_verification_code", _p(
             ("mobile_phone", mobile_phone), ("sm_template_args", sm_template_args),
@@ -1949,8 +2239,8 @@ class AsyncOperations:
     async def show_multi_account_transfer_amount(self, *, balance_type, offset=None, limit=None):
         """`GET /v2/enterprises/multi-accounts/transfer-amount`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token)
-        (enterprise master account only). Paginated: `offset`/`limit`, items in `amount_infos`,
-        total in `total_count`.
+        (enterprise master account only). China site only (`bss.myhuaweicloud.com`). Paginated:
+        `offset`/`limit`, items in `amount_infos`, total in `total_count`.
         """
         return await self._call("show_multi_account_transfer_amount", _p(
             ("balance_type", balance_type), ("offset", offset), ("limit", limit),
@@ -1961,7 +2251,8 @@ class AsyncOperations:
     ):
         """`POST /v2/enterprises/multi-accounts/transfer-amount`. Moves money: never retried once
         sent. Customer credentials (a partner uses the customer's assumed-role token) (enterprise
-        master account only). Note: no response fields in SDK (empty/204 body).
+        master account only). China site only (`bss.myhuaweicloud.com`). Note: no response fields
+        in SDK (empty/204 body).
         """
         return await self._call("update_sub_enterprise_amount", _p(
             ("customer_id", customer_id), ("amount", amount), ("trans_id", trans_id),
@@ -2069,8 +2360,9 @@ class AsyncOperations:
         limit=None,
     ):
         """`GET /v2/partners/coupon-quotas/records`. Reads only: retried on transient failures.
-        Partner credentials (distributor (一级经销商) only). Paginated: `offset`/`limit`,
-        items in `records`, total in `total_count`.
+        Partner credentials (distributor (一级经销商) only). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `records`, total in
+        `total_count`.
         """
         return await self._call("list_coupon_quotas_records", _p(
             ("indirect_partner_id", indirect_partner_id), ("quota_id", quota_id),
@@ -2099,8 +2391,9 @@ class AsyncOperations:
         limit=None,
     ):
         """`GET /v2/partners/issued-coupon-quotas`. Reads only: retried on transient failures.
-        Partner credentials (distributor (一级经销商) only). Paginated: `offset`/`limit`,
-        items in `quotas`, total in `total_count`, at most 100 per page.
+        Partner credentials (distributor (一级经销商) only). China site only
+        (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in `quotas`, total in
+        `total_count`, at most 100 per page.
         """
         return await self._call("list_issued_coupon_quotas", _p(
             ("quota_id", quota_id), ("indirect_partner_id", indirect_partner_id),
@@ -2112,8 +2405,8 @@ class AsyncOperations:
         operation_time_end=None, trans_id=None, offset=None, limit=None, indirect_partner_id=None,
     ):
         """`GET /v3/accounts/partner-accounts/adjust-records`. Reads only: retried on transient
-        failures. Partner credentials (csp|distributor). Paginated: `offset`/`limit`, items in
-        `records`, total in `total_count`.
+        failures. Partner credentials (csp|distributor). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `records`, total in `total_count`.
         """
         return await self._call("list_partner_adjust_records", _p(
             ("customer_id", customer_id), ("operation_type", operation_type),
@@ -2124,9 +2417,9 @@ class AsyncOperations:
 
     async def list_partner_balances(self, *, indirect_partner_id=None):
         """`GET /v2/accounts/partner-accounts/balances`. Reads only: retried on transient failures.
-        Partner credentials (distributor (for its resellers) or reseller (self)). Note: money
-        fields typed float (not decimal) in SDK: AccountBalanceV2.amount|
-        AccountBalanceV2.credit_amount|AccountBalanceV2.designated_amount.
+        Partner credentials (distributor (for its resellers) or reseller (self)). China site only
+        (`bss.myhuaweicloud.com`). Note: money fields typed float (not decimal) in SDK:
+        AccountBalanceV2.amount|AccountBalanceV2.credit_amount|AccountBalanceV2.designated_amount.
         """
         return await self._call("list_partner_balances", _p(
             ("indirect_partner_id", indirect_partner_id),
@@ -2134,9 +2427,9 @@ class AsyncOperations:
 
     async def reclaim_coupon_quotas(self, *, quota_ids, remark=None):
         """`POST /v2/partners/coupon-quotas/indirect-partner-reclaim`. Moves money: never retried
-        once sent. Partner credentials (distributor (一级经销商) only). Note: HTTP 200 may
-        carry per-item failures in error_details. Docs:
-        https://support.huaweicloud.com/api-bpconsole/espp_00005.html
+        once sent. Partner credentials (distributor (一级经销商) only). China site only
+        (`bss.myhuaweicloud.com`). Note: HTTP 200 may carry per-item failures in error_details.
+        Docs: https://support.huaweicloud.com/api-bpconsole/espp_00005.html
         """
         return await self._call("reclaim_coupon_quotas", _p(
             ("quota_ids", quota_ids), ("remark", remark),
@@ -2144,7 +2437,8 @@ class AsyncOperations:
 
     async def reclaim_indirect_partner_account(self, *, indirect_partner_id, amount):
         """`POST /v2/accounts/partner-accounts/indirect-partner-reclaim`. Moves money: never
-        retried once sent. Partner credentials (distributor (一级经销商) only).
+        retried once sent. Partner credentials (distributor (一级经销商) only). China site
+        only (`bss.myhuaweicloud.com`).
         """
         return await self._call("reclaim_indirect_partner_account", _p(
             ("indirect_partner_id", indirect_partner_id), ("amount", amount),
@@ -2152,8 +2446,8 @@ class AsyncOperations:
 
     async def update_coupon_quotas(self, *, quota_id, indirect_partner_ids, quota_amount):
         """`POST /v2/partners/coupon-quotas/indirect-partner-adjust`. Moves money: never retried
-        once sent. Partner credentials (distributor (一级经销商) only). Note: HTTP 200 may
-        carry per-item failures in error_details.
+        once sent. Partner credentials (distributor (一级经销商) only). China site only
+        (`bss.myhuaweicloud.com`). Note: HTTP 200 may carry per-item failures in error_details.
         """
         return await self._call("update_coupon_quotas", _p(
             ("quota_id", quota_id), ("indirect_partner_ids", indirect_partner_ids),
@@ -2162,7 +2456,8 @@ class AsyncOperations:
 
     async def update_indirect_partner_account(self, *, indirect_partner_id, amount):
         """`POST /v2/accounts/partner-accounts/indirect-partner-adjust`. Moves money: never retried
-        once sent. Partner credentials (distributor (一级经销商) only). Docs:
+        once sent. Partner credentials (distributor (一级经销商) only). China site only
+        (`bss.myhuaweicloud.com`). Docs:
         https://support.huaweicloud.com/api-bpconsole/espp_00001.html
         """
         return await self._call("update_indirect_partner_account", _p(
@@ -2208,8 +2503,9 @@ class AsyncOperations:
     async def list_order_coupons_by_order_id(self, *, order_id):
         """`GET /v2/orders/customer-orders/order-coupons`. Reads only: retried on transient
         failures. Customer credentials (a partner uses the customer's assumed-role token) (customer
-        only (partner rejected)). Note: odd wire names (sic): LimitInfoV2.use_limiti_info_id; money
-        fields typed float (not decimal) in SDK: CouponInfoV2.balance|CouponInfoV2.face_value.
+        only (partner rejected)). China site only (`bss.myhuaweicloud.com`). Note: odd wire names
+        (sic): LimitInfoV2.use_limiti_info_id; money fields typed float (not decimal) in SDK:
+        CouponInfoV2.balance|CouponInfoV2.face_value.
         """
         return await self._call("list_order_coupons_by_order_id", _p(("order_id", order_id)))
 
@@ -2276,8 +2572,8 @@ class AsyncOperations:
     ):
         """`POST /v2/promotions/business/discount-info`. Reads only: retried on transient failures.
         Customer credentials (a partner uses the customer's assumed-role token) (customer (api-oce
-        only)). Paginated: `offset`/`limit`, items in `product_quoting_items`, total in
-        `total_count`, at most 1000 per page. Docs:
+        only)). China site only (`bss.myhuaweicloud.com`). Paginated: `offset`/`limit`, items in
+        `product_quoting_items`, total in `total_count`, at most 1000 per page. Docs:
         https://support.huaweicloud.com/api-oce/mp_02008.html
         """
         return await self._call("list_business_discount_info", _p(
@@ -2290,8 +2586,8 @@ class AsyncOperations:
         self, *, time, service_type_code=None, offset=None, limit=None,
     ):
         """`GET /v2/products/incentive-discount-policies`. Reads only: retried on transient
-        failures. Partner credentials (csp|distributor). Paginated: `offset`/`limit`, items in
-        `policies`, total in `total_count`.
+        failures. Partner credentials (csp|distributor). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `policies`, total in `total_count`.
         """
         return await self._call("list_incentive_discount_policies", _p(
             ("time", time), ("service_type_code", service_type_code), ("offset", offset),
@@ -2364,6 +2660,24 @@ class AsyncOperations:
             ("cloud_service_type", cloud_service_type), ("resource_type", resource_type),
             ("region_code", region_code), ("charge_mode", charge_mode), ("X-Language", x_language),
             ("filters", filters), ("marker", marker), ("limit", limit),
+        ))
+
+    async def list_resource_specs_price(
+        self, *, region_code, x_language=None, cloud_service_type=None, resource_type=None,
+        filters=None, need_attributes=None, need_price=None, marker=None, limit=None,
+    ):
+        """`POST /v2/products/resource-specs-price/query`. Reads only: retried on transient
+        failures. Partner or customer credentials (bpconsole: csp|distributor; oce: customer).
+        International site only (`bss-intl.myhuaweicloud.com`). Paginated by marker:
+        `marker`/`limit`, next marker in `page_info.next_marker`, items in `resource_spec_infos`.
+        Docs: https://support.huaweicloud.com/intl/zh-cn/api-bpconsole/qct_00009.html
+        https://support.huaweicloud.com/intl/en-us/api-oce/qct_00009.html
+        """
+        return await self._call("list_resource_specs_price", _p(
+            ("region_code", region_code), ("X-Language", x_language),
+            ("cloud_service_type", cloud_service_type), ("resource_type", resource_type),
+            ("filters", filters), ("need_attributes", need_attributes), ("need_price", need_price),
+            ("marker", marker), ("limit", limit),
         ))
 
     async def list_resource_types(self, *, x_language=None, limit=None, offset=None):
@@ -2456,7 +2770,8 @@ class AsyncOperations:
     ):
         """`POST /v2/customers/realname-auths/individual`. Changes state (not money): not retried
         once it may have reached the server. Partner credentials (csp|distributor (customer_id in
-        body/query)). Docs: https://support.huaweicloud.com/api-bpconsole/mc_00017.html
+        body/query)). Site-specific: `bank_card_info` (China site only). Docs:
+        https://support.huaweicloud.com/api-bpconsole/mc_00017.html
         """
         return await self._call("create_personal_realname_auth", _p(
             ("customer_id", customer_id), ("identify_type", identify_type),
@@ -2469,14 +2784,15 @@ class AsyncOperations:
     async def show_real_name_auth_qr_code(self):
         """`GET /v2/customers/real-name-auth-qrcode`. Reads only: retried on transient failures.
         Customer credentials (a partner uses the customer's assumed-role token) (customer master
-        account only). Docs: https://support.huaweicloud.com/api-oce/mac_00005.html
+        account only). China site only (`bss.myhuaweicloud.com`). Docs:
+        https://support.huaweicloud.com/api-oce/mac_00005.html
         """
         return await self._call("show_real_name_auth_qr_code", {})
 
     async def show_real_name_auth_status(self):
         """`GET /v2/customers/real-name-auth-status`. Reads only: retried on transient failures.
         Customer credentials (a partner uses the customer's assumed-role token) (customer master
-        account only).
+        account only). China site only (`bss.myhuaweicloud.com`).
         """
         return await self._call("show_real_name_auth_status", {})
 
@@ -2596,7 +2912,7 @@ class AsyncOperations:
     async def update_period_to_on_demand_instantly(self, *, resource_ids):
         """`POST /v2/orders/subscriptions/resources/to-on-demand/instantly`. Moves money: never
         retried once sent. Customer credentials (a partner uses the customer's assumed-role token)
-        (customer only).
+        (customer only). China site only (`bss.myhuaweicloud.com`).
         """
         return await self._call("update_period_to_on_demand_instantly", _p(
             ("resource_ids", resource_ids),
@@ -2606,8 +2922,8 @@ class AsyncOperations:
 
     async def list_cities(self, *, province_code, x_language=None, offset=None, limit=None):
         """`GET /v2/systems/configs/cities`. Reads only: retried on transient failures. Partner or
-        customer credentials (partner or customer). Paginated: `offset`/`limit`, items in `cities`,
-        total in `count`, at most 1000 per page.
+        customer credentials (partner or customer). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `cities`, total in `count`, at most 1000 per page.
         """
         return await self._call("list_cities", _p(
             ("province_code", province_code), ("X-Language", x_language), ("offset", offset),
@@ -2616,8 +2932,8 @@ class AsyncOperations:
 
     async def list_counties(self, *, city_code, x_language=None, offset=None, limit=None):
         """`GET /v2/systems/configs/counties`. Reads only: retried on transient failures. Partner
-        or customer credentials (partner or customer). Paginated: `offset`/`limit`, items in
-        `counties`, total in `count`, at most 1000 per page.
+        or customer credentials (partner or customer). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `counties`, total in `count`, at most 1000 per page.
         """
         return await self._call("list_counties", _p(
             ("city_code", city_code), ("X-Language", x_language), ("offset", offset),
@@ -2626,9 +2942,9 @@ class AsyncOperations:
 
     async def list_provinces(self, *, x_language=None, offset=None, limit=None):
         """`GET /v2/systems/configs/provinces`. Reads only: retried on transient failures. Partner
-        or customer credentials (partner or customer). Paginated: `offset`/`limit`, items in
-        `provinces`, total in `count`, at most 1000 per page. Docs:
-        https://support.huaweicloud.com/api-oce/mpf_02001.html
+        or customer credentials (partner or customer). China site only (`bss.myhuaweicloud.com`).
+        Paginated: `offset`/`limit`, items in `provinces`, total in `count`, at most 1000 per page.
+        Docs: https://support.huaweicloud.com/api-oce/mpf_02001.html
         """
         return await self._call("list_provinces", _p(
             ("X-Language", x_language), ("offset", offset), ("limit", limit),
@@ -2669,6 +2985,7 @@ PAGINATION = {
     "list_provinces": ("provinces", "query"),
     "list_quota_coupons": ("quotas", "body"),
     "list_resource_specs": ("cloud_service_basics", "body"),
+    "list_resource_specs_price": ("resource_spec_infos", "body"),
     "list_resource_types": ("resource_types", "query"),
     "list_resource_usage": ("usage_info_list", "query"),
     "list_resource_usage_summary": ("summary_usage_info_list", "query"),
@@ -2676,6 +2993,7 @@ PAGINATION = {
     "list_service_types": ("service_types", "query"),
     "list_stored_value_cards": ("stored_value_cards", "query"),
     "list_sub_customer_bill_detail": ("fee_records", "query"),
+    "list_sub_customer_budget_records": ("record_list", "query"),
     "list_sub_customer_coupons": ("user_coupons", "query"),
     "list_sub_customer_new_tag": ("new_customer_tags", "body"),
     "list_sub_customers": ("customer_infos", "body"),
@@ -2694,7 +3012,7 @@ OPERATIONS = frozenset((
     "create_enterprise_project_auth", "create_enterprise_realname_authentication",
     "create_partner_coupons", "create_personal_realname_auth", "create_sub_customer",
     "create_sub_enterprise_account", "create_temporary_access_key_by_agency",
-    "create_temporary_access_key_by_token", "keystone_create_agency_token",
+    "create_temporary_access_key_by_token", "freeze_sub_customers", "keystone_create_agency_token",
     "keystone_create_user_token_by_password", "keystone_list_auth_domains",
     "keystone_validate_token", "list_business_discount_info", "list_cities",
     "list_consume_sub_customers", "list_conversions", "list_costs", "list_counties",
@@ -2706,26 +3024,30 @@ OPERATIONS = frozenset((
     "list_enterprise_multi_account", "list_enterprise_organizations",
     "list_enterprise_sub_customers", "list_free_resource_infos", "list_free_resource_usages",
     "list_free_resources_usage_records", "list_incentive_discount_policies",
-    "list_indirect_partners", "list_issued_coupon_quotas", "list_issued_partner_coupons",
-    "list_measure_units", "list_multi_account_retrieve_coupons",
+    "list_indirect_partners", "list_invoices", "list_issued_coupon_quotas",
+    "list_issued_partner_coupons", "list_measure_units", "list_multi_account_retrieve_coupons",
     "list_multi_account_transfer_coupons", "list_on_demand_resource_ratings",
     "list_order_coupons_by_order_id", "list_order_discounts",
     "list_partner_account_change_records", "list_partner_adjust_records", "list_partner_balances",
-    "list_partner_coupons_record", "list_pay_per_use_customer_resources", "list_provinces",
-    "list_quota_coupons", "list_rate_on_period_detail", "list_renew_rate_on_period",
-    "list_resource_specs", "list_resource_types", "list_resource_usage",
-    "list_resource_usage_summary", "list_service_resources", "list_service_types",
-    "list_stored_value_cards", "list_sub_customer_bill_detail", "list_sub_customer_coupons",
-    "list_sub_customer_new_tag", "list_sub_customers", "list_subcustomer_monthly_bills",
-    "list_usage_types", "pay_orders", "reclaim_coupon_quotas",
-    "reclaim_enterprise_multi_account_coupon", "reclaim_indirect_partner_account",
-    "reclaim_partner_coupons", "reclaim_sub_enterprise_amount", "reclaim_to_partner_account",
-    "renewal_resources", "send_sms_verification_code", "send_verification_message_code",
-    "set_resources_renew_config", "show_customer_account_balances", "show_customer_monthly_sum",
-    "show_customer_order_details", "show_multi_account_transfer_amount",
+    "list_partner_coupons_record", "list_pay_per_use_customer_resources", "list_postpaid_bill_sum",
+    "list_provinces", "list_quota_coupons", "list_rate_on_period_detail",
+    "list_renew_rate_on_period", "list_resource_specs", "list_resource_specs_price",
+    "list_resource_types", "list_resource_usage", "list_resource_usage_summary",
+    "list_service_resources", "list_service_types", "list_stored_value_cards",
+    "list_sub_customer_bill_detail", "list_sub_customer_budget",
+    "list_sub_customer_budget_records", "list_sub_customer_coupons", "list_sub_customer_new_tag",
+    "list_sub_customers", "list_subcustomer_monthly_bills", "list_usage_types", "pay_orders",
+    "reclaim_coupon_quotas", "reclaim_enterprise_multi_account_coupon",
+    "reclaim_indirect_partner_account", "reclaim_partner_coupons", "reclaim_sub_enterprise_amount",
+    "reclaim_to_partner_account", "renewal_resources", "send_sms_verification_code",
+    "send_verification_message_code", "set_resources_renew_config",
+    "show_customer_account_balances", "show_customer_expenditure_quota",
+    "show_customer_monthly_sum", "show_customer_order_details",
+    "show_multi_account_transfer_amount", "show_partner_consumption_quota",
     "show_real_name_auth_qr_code", "show_real_name_auth_status",
     "show_realname_authentication_review_result", "show_refund_order_details",
-    "update_coupon_quotas", "update_customer_account_amount", "update_indirect_partner_account",
+    "show_sub_customer_budget", "unfreeze_sub_customers", "update_coupon_quotas",
+    "update_customer_account_amount", "update_indirect_partner_account",
     "update_period_to_on_demand", "update_period_to_on_demand_instantly",
-    "update_sub_enterprise_amount",
+    "update_sub_customer_budget", "update_sub_enterprise_amount",
 ))

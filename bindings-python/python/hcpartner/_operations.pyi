@@ -14,7 +14,7 @@ from .types import (
     CreatePersonalRealnameAuthResponse, CreateSubCustomerResponse,
     CreateSubEnterpriseAccountResponse, CreateTemporaryAccessKeyByAgencyResponse,
     CreateTemporaryAccessKeyByTokenResponse, CustomerInfoV2, DecimalInput, DemandProductInfo,
-    DiscountSimpleInfoV3, EnterprisePersonNew, FilterV2, GroupBy,
+    DiscountSimpleInfoV3, EnterprisePersonNew, FilterV2, FreezeSubCustomersResponse, GroupBy,
     KeystoneCreateAgencyTokenResponse, KeystoneCreateUserTokenByPasswordResponse,
     KeystoneListAuthDomainsResponse, KeystoneValidateTokenResponse,
     ListBusinessDiscountInfoResponse, ListCitiesResponse, ListConsumeSubCustomersResponse,
@@ -27,32 +27,36 @@ from .types import (
     ListEnterpriseMultiAccountResponse, ListEnterpriseOrganizationsResponse,
     ListEnterpriseSubCustomersResponse, ListFreeResourceInfosResponse,
     ListFreeResourceUsagesResponse, ListFreeResourcesUsageRecordsResponse,
-    ListIncentiveDiscountPoliciesResponse, ListIndirectPartnersResponse,
+    ListIncentiveDiscountPoliciesResponse, ListIndirectPartnersResponse, ListInvoicesResponse,
     ListIssuedCouponQuotasResponse, ListIssuedPartnerCouponsResponse, ListMeasureUnitsResponse,
     ListMultiAccountRetrieveCouponsResponse, ListMultiAccountTransferCouponsResponse,
     ListOnDemandResourceRatingsResponse, ListOrderCouponsByOrderIdResponse,
     ListOrderDiscountsResponse, ListPartnerAccountChangeRecordsResponse,
     ListPartnerAdjustRecordsResponse, ListPartnerBalancesResponse,
     ListPartnerCouponsRecordResponse, ListPayPerUseCustomerResourcesResponse,
-    ListProvincesResponse, ListQuotaCouponsResponse, ListRateOnPeriodDetailResponse,
-    ListRenewRateOnPeriodResponse, ListResourceSpecsResponse, ListResourceTypesResponse,
-    ListResourceUsageResponse, ListResourceUsageSummaryResponse, ListServiceResourcesResponse,
-    ListServiceTypesResponse, ListStoredValueCardsResponse, ListSubCustomerBillDetailResponse,
+    ListPostpaidBillSumResponse, ListProvincesResponse, ListQuotaCouponsResponse,
+    ListRateOnPeriodDetailResponse, ListRenewRateOnPeriodResponse, ListResourceSpecsPriceResponse,
+    ListResourceSpecsResponse, ListResourceTypesResponse, ListResourceUsageResponse,
+    ListResourceUsageSummaryResponse, ListServiceResourcesResponse, ListServiceTypesResponse,
+    ListStoredValueCardsResponse, ListSubCustomerBillDetailResponse,
+    ListSubCustomerBudgetRecordsResponse, ListSubCustomerBudgetResponse,
     ListSubCustomerCouponsResponse, ListSubCustomerNewTagResponse, ListSubCustomersResponse,
     ListSubcustomerMonthlyBillsResponse, ListUsageTypesResponse, NewCustomerV2, PayOrdersResponse,
     PeriodProductInfo, PwdAuth, ReclaimCouponQuotasResponse,
     ReclaimEnterpriseMultiAccountCouponResponse, ReclaimIndirectPartnerAccountResponse,
     ReclaimPartnerCouponsResponse, ReclaimSubEnterpriseAmountResponse,
     ReclaimToPartnerAccountResponse, RenewalResourcesResponse, ResourceSpecsFilter,
-    SendSmsVerificationCodeResponse, SendVerificationMessageCodeResponse,
+    ResourceSpecsPriceFilter, SendSmsVerificationCodeResponse, SendVerificationMessageCodeResponse,
     SetResourcesRenewConfigResponse, ShowCustomerAccountBalancesResponse,
-    ShowCustomerMonthlySumResponse, ShowCustomerOrderDetailsResponse,
-    ShowMultiAccountTransferAmountResponse, ShowRealNameAuthQrCodeResponse,
+    ShowCustomerExpenditureQuotaResponse, ShowCustomerMonthlySumResponse,
+    ShowCustomerOrderDetailsResponse, ShowMultiAccountTransferAmountResponse,
+    ShowPartnerConsumptionQuotaResponse, ShowRealNameAuthQrCodeResponse,
     ShowRealNameAuthStatusResponse, ShowRealnameAuthenticationReviewResultResponse,
-    ShowRefundOrderDetailsResponse, TemplateArgs, TimeCondition, TokenAuth,
-    UpdateCouponQuotasResponse, UpdateCustomerAccountAmountResponse,
-    UpdateIndirectPartnerAccountResponse, UpdatePeriodToOnDemandInstantlyResponse,
-    UpdatePeriodToOnDemandResponse, UpdateSubEnterpriseAmountResponse,
+    ShowRefundOrderDetailsResponse, ShowSubCustomerBudgetResponse, TemplateArgs, TimeCondition,
+    TokenAuth, UnfreezeSubCustomersResponse, UpdateCouponQuotasResponse,
+    UpdateCustomerAccountAmountResponse, UpdateIndirectPartnerAccountResponse,
+    UpdatePeriodToOnDemandInstantlyResponse, UpdatePeriodToOnDemandResponse,
+    UpdateSubCustomerBudgetResponse, UpdateSubEnterpriseAmountResponse,
 )
 
 PAGINATION: dict[str, tuple[str, str]]
@@ -83,13 +87,31 @@ class SyncOperations:
         self, *, status: int, card_id: str | None = None, offset: int | None = None,
         limit: int | None = None,
     ) -> ListStoredValueCardsResponse: ...
+    def list_sub_customer_budget(
+        self, *, customer_ids: list[str], indirect_partner_id: str | None = None,
+    ) -> ListSubCustomerBudgetResponse: ...
+    def list_sub_customer_budget_records(
+        self, *, customer_id: str, indirect_partner_id: str | None = None,
+        operation_type: str | None = None, budget_type: str | None = None,
+        offset: int | None = None, limit: int | None = None,
+    ) -> ListSubCustomerBudgetRecordsResponse: ...
     def reclaim_to_partner_account(
         self, *, customer_id: str, amount: DecimalInput, indirect_partner_id: str | None = None,
     ) -> ReclaimToPartnerAccountResponse: ...
     def show_customer_account_balances(self) -> ShowCustomerAccountBalancesResponse: ...
+    def show_customer_expenditure_quota(self) -> ShowCustomerExpenditureQuotaResponse: ...
+    def show_partner_consumption_quota(self) -> ShowPartnerConsumptionQuotaResponse: ...
+    def show_sub_customer_budget(
+        self, *, customer_id: str, indirect_partner_id: str | None = None,
+    ) -> ShowSubCustomerBudgetResponse: ...
     def update_customer_account_amount(
         self, *, customer_id: str, amount: DecimalInput, indirect_partner_id: str | None = None,
     ) -> UpdateCustomerAccountAmountResponse: ...
+    def update_sub_customer_budget(
+        self, *, customer_id: str, budget_amount: DecimalInput,
+        cancel_partner_frozen: str | None = None, indirect_partner_id: str | None = None,
+        budget_type: str | None = None, frozen_operate_type: int | None = None,
+    ) -> UpdateSubCustomerBudgetResponse: ...
 
     # ---- Bills ----
     def list_consume_sub_customers(
@@ -126,6 +148,10 @@ class SyncOperations:
         bill_date_begin: str | None = None, bill_date_end: str | None = None,
         statistic_type: int | None = None,
     ) -> ListCustomerselfResourceRecordsResponse: ...
+    def list_invoices(
+        self, *, domain_id: str, start_time: str, end_time: str, offset: int, limit: int,
+    ) -> ListInvoicesResponse: ...
+    def list_postpaid_bill_sum(self, *, bill_cycle: str) -> ListPostpaidBillSumResponse: ...
     def list_resource_usage(
         self, *, bill_cycle: str, service_type_code: str, resource_type_code: str, usage_type: str,
         resource_id: str, x_language: str | None = None, offset: int | None = None,
@@ -233,6 +259,10 @@ class SyncOperations:
         include_association_result: bool | None = None, domain_area: str | None = None,
         email: str | None = None,
     ) -> CreateSubCustomerResponse: ...
+    def freeze_sub_customers(
+        self, *, customer_ids: list[str], reason: str, indirect_partner_id: str | None = None,
+        freeze_type: str | None = None,
+    ) -> FreezeSubCustomersResponse: ...
     def list_sub_customer_new_tag(
         self, *, customer_ids: list[str] | None = None, offset: int | None = None,
         limit: int | None = None, indirect_partner_id: str | None = None,
@@ -249,6 +279,10 @@ class SyncOperations:
         lang: str | None = None, scene: int | None = None, customer_id: str | None = None,
         email: str | None = None,
     ) -> SendVerificationMessageCodeResponse: ...
+    def unfreeze_sub_customers(
+        self, *, customer_ids: list[str], reason: str, indirect_partner_id: str | None = None,
+        unfreeze_type: str | None = None,
+    ) -> UnfreezeSubCustomersResponse: ...
 
     # ---- Enterprise ----
     def claim_enterprise_multi_account_coupon(
@@ -431,6 +465,12 @@ class SyncOperations:
         x_language: str | None = None, filters: list[ResourceSpecsFilter] | None = None,
         marker: str | None = None, limit: int | None = None,
     ) -> ListResourceSpecsResponse: ...
+    def list_resource_specs_price(
+        self, *, region_code: str, x_language: str | None = None,
+        cloud_service_type: str | None = None, resource_type: str | None = None,
+        filters: list[ResourceSpecsPriceFilter] | None = None, need_attributes: bool | None = None,
+        need_price: bool | None = None, marker: str | None = None, limit: int | None = None,
+    ) -> ListResourceSpecsPriceResponse: ...
     def list_resource_types(
         self, *, x_language: str | None = None, limit: int | None = None,
         offset: int | None = None,
@@ -553,13 +593,31 @@ class AsyncOperations:
         self, *, status: int, card_id: str | None = None, offset: int | None = None,
         limit: int | None = None,
     ) -> ListStoredValueCardsResponse: ...
+    async def list_sub_customer_budget(
+        self, *, customer_ids: list[str], indirect_partner_id: str | None = None,
+    ) -> ListSubCustomerBudgetResponse: ...
+    async def list_sub_customer_budget_records(
+        self, *, customer_id: str, indirect_partner_id: str | None = None,
+        operation_type: str | None = None, budget_type: str | None = None,
+        offset: int | None = None, limit: int | None = None,
+    ) -> ListSubCustomerBudgetRecordsResponse: ...
     async def reclaim_to_partner_account(
         self, *, customer_id: str, amount: DecimalInput, indirect_partner_id: str | None = None,
     ) -> ReclaimToPartnerAccountResponse: ...
     async def show_customer_account_balances(self) -> ShowCustomerAccountBalancesResponse: ...
+    async def show_customer_expenditure_quota(self) -> ShowCustomerExpenditureQuotaResponse: ...
+    async def show_partner_consumption_quota(self) -> ShowPartnerConsumptionQuotaResponse: ...
+    async def show_sub_customer_budget(
+        self, *, customer_id: str, indirect_partner_id: str | None = None,
+    ) -> ShowSubCustomerBudgetResponse: ...
     async def update_customer_account_amount(
         self, *, customer_id: str, amount: DecimalInput, indirect_partner_id: str | None = None,
     ) -> UpdateCustomerAccountAmountResponse: ...
+    async def update_sub_customer_budget(
+        self, *, customer_id: str, budget_amount: DecimalInput,
+        cancel_partner_frozen: str | None = None, indirect_partner_id: str | None = None,
+        budget_type: str | None = None, frozen_operate_type: int | None = None,
+    ) -> UpdateSubCustomerBudgetResponse: ...
 
     # ---- Bills ----
     async def list_consume_sub_customers(
@@ -596,6 +654,10 @@ class AsyncOperations:
         bill_date_begin: str | None = None, bill_date_end: str | None = None,
         statistic_type: int | None = None,
     ) -> ListCustomerselfResourceRecordsResponse: ...
+    async def list_invoices(
+        self, *, domain_id: str, start_time: str, end_time: str, offset: int, limit: int,
+    ) -> ListInvoicesResponse: ...
+    async def list_postpaid_bill_sum(self, *, bill_cycle: str) -> ListPostpaidBillSumResponse: ...
     async def list_resource_usage(
         self, *, bill_cycle: str, service_type_code: str, resource_type_code: str, usage_type: str,
         resource_id: str, x_language: str | None = None, offset: int | None = None,
@@ -703,6 +765,10 @@ class AsyncOperations:
         include_association_result: bool | None = None, domain_area: str | None = None,
         email: str | None = None,
     ) -> CreateSubCustomerResponse: ...
+    async def freeze_sub_customers(
+        self, *, customer_ids: list[str], reason: str, indirect_partner_id: str | None = None,
+        freeze_type: str | None = None,
+    ) -> FreezeSubCustomersResponse: ...
     async def list_sub_customer_new_tag(
         self, *, customer_ids: list[str] | None = None, offset: int | None = None,
         limit: int | None = None, indirect_partner_id: str | None = None,
@@ -719,6 +785,10 @@ class AsyncOperations:
         lang: str | None = None, scene: int | None = None, customer_id: str | None = None,
         email: str | None = None,
     ) -> SendVerificationMessageCodeResponse: ...
+    async def unfreeze_sub_customers(
+        self, *, customer_ids: list[str], reason: str, indirect_partner_id: str | None = None,
+        unfreeze_type: str | None = None,
+    ) -> UnfreezeSubCustomersResponse: ...
 
     # ---- Enterprise ----
     async def claim_enterprise_multi_account_coupon(
@@ -903,6 +973,12 @@ class AsyncOperations:
         x_language: str | None = None, filters: list[ResourceSpecsFilter] | None = None,
         marker: str | None = None, limit: int | None = None,
     ) -> ListResourceSpecsResponse: ...
+    async def list_resource_specs_price(
+        self, *, region_code: str, x_language: str | None = None,
+        cloud_service_type: str | None = None, resource_type: str | None = None,
+        filters: list[ResourceSpecsPriceFilter] | None = None, need_attributes: bool | None = None,
+        need_price: bool | None = None, marker: str | None = None, limit: int | None = None,
+    ) -> ListResourceSpecsPriceResponse: ...
     async def list_resource_types(
         self, *, x_language: str | None = None, limit: int | None = None,
         offset: int | None = None,

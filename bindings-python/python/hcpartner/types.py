@@ -122,6 +122,25 @@ class AdjustAccountReq(TypedDict, total=False):
     indirect_partner_id: str
 
 
+class BudgetInfo(TypedDict, total=False):
+    """Returned by `list_sub_customer_budget`."""
+    customer_id: str
+    budget_amount: Decimal
+    used_amount: Decimal
+    budget_type: str
+
+
+class BudgetRecordInfo(TypedDict, total=False):
+    """Returned by `list_sub_customer_budget_records`."""
+    budget_amount: Decimal
+    operation_type: str
+    operation_time: str
+    operator: str
+    budget_type: str
+    partner_corp_name: str
+    partner_account_name: str
+
+
 class CustomerAccountChangeRecord(TypedDict, total=False):
     """Returned by `list_customer_account_change_records`."""
     account_change_id: str
@@ -190,6 +209,39 @@ class ListStoredValueCardsResponse(TypedDict, total=False):
     stored_value_cards: list[UserStoredValueCard]
 
 
+class ListSubCustomerBudgetRecordsResponse(TypedDict, total=False):
+    """The response of `list_sub_customer_budget_records`."""
+    total_count: int
+    measure_id: int
+    currency: str
+    record_list: list[BudgetRecordInfo]
+
+
+class ListSubCustomerBudgetReq(TypedDict, total=False):
+    """The body of `list_sub_customer_budget` (the method takes these keys as keyword arguments).
+    """
+    customer_ids: Required[list[str]]
+    indirect_partner_id: str
+
+
+class ListSubCustomerBudgetResponse(TypedDict, total=False):
+    """The response of `list_sub_customer_budget`."""
+    measure_id: int
+    currency: str
+    budget_infos: list[BudgetInfo]
+
+
+class ModSubCustomerBudgetReq(TypedDict, total=False):
+    """The body of `update_sub_customer_budget` (the method takes these keys as keyword arguments).
+    """
+    customer_id: Required[str]
+    budget_amount: Required[DecimalInput]
+    cancel_partner_frozen: str  # one of "0", "1"
+    indirect_partner_id: str
+    budget_type: str  # one of "MONTHLY", "PACKAGE"
+    frozen_operate_type: int
+
+
 class QueryCustomersBalancesReq(TypedDict, total=False):
     """The body of `list_customers_balances_detail` (the method takes these keys as keyword
     arguments).
@@ -219,9 +271,43 @@ class ShowCustomerAccountBalancesResponse(TypedDict, total=False):
     currency: str
 
 
+class ShowCustomerExpenditureQuotaResponse(TypedDict, total=False):
+    """The response of `show_customer_expenditure_quota`."""
+    granting_amount: Decimal
+    granting_amount_used: Decimal
+    percentage_granting_amount_used: Decimal
+    measure_id: int
+    currency: str
+
+
+class ShowPartnerConsumptionQuotaResponse(TypedDict, total=False):
+    """The response of `show_partner_consumption_quota`."""
+    consumption_quota: str
+    amount: str
+    coupon_amount: str
+    due_amount: str
+    unbilled_amount: str
+    used_consumption_quota: str
+    measure_id: int
+    currency: str
+
+
+class ShowSubCustomerBudgetResponse(TypedDict, total=False):
+    """The response of `show_sub_customer_budget`."""
+    budget_amount: Decimal
+    used_amount: Decimal
+    measure_id: int
+    currency: str
+    budget_type: str
+
+
 class UpdateCustomerAccountAmountResponse(TypedDict, total=False):
     """The response of `update_customer_account_amount`."""
     transfer_id: str
+
+
+class UpdateSubCustomerBudgetResponse(TypedDict, total=False):
+    """The response of `update_sub_customer_budget`."""
 
 
 # ---- Bills ----
@@ -279,6 +365,50 @@ class BillSumRecordInfoV2(TypedDict, total=False):
     bill_type: int
     customer_id: str
     account_name: str
+
+
+class PostAddressInfoIntl(TypedDict, total=False):
+    """Returned by `list_invoices`."""
+    address: str
+    recipients: str
+    zipCode: str
+    mobilePhone: str
+
+
+class TaxInfo(TypedDict, total=False):
+    """Returned by `list_invoices`."""
+    taxClass: str
+    taxRate: str
+    subTaxClass: str
+    taxAmount: Decimal
+    taxVisibleFlag: str
+    taxAccountingFlag: str
+
+
+class InvoiceRequestInfoIntl(TypedDict, total=False):
+    """Returned by `list_invoices`."""
+    requestId: str
+    cancelReason: str
+    titleType: int
+    channelType: int
+    invoiceType: int
+    invoiceTitle: str
+    invoiceAmount: Decimal
+    invoiceMethod: int
+    invoiceClass: int
+    invoiceState: int
+    applyOpera: str
+    addressInfo: PostAddressInfoIntl
+    applyTime: str
+    invoiceMode: str
+    email: str
+    requestMode: str
+    srcRequestId: str
+    salesId: str
+    invoiceNo: str
+    tradeType: int
+    billCycle: str
+    taxList: list[TaxInfo]
 
 
 class ListConsumeSubCustomersReq(TypedDict, total=False):
@@ -487,6 +617,23 @@ class ListCustomerselfResourceRecordsResponse(TypedDict, total=False):
     """The response of `list_customerself_resource_records`."""
     fee_records: list[ResFeeRecordV2]
     total_count: int
+    currency: str
+
+
+class ListInvoicesResponse(TypedDict, total=False):
+    """The response of `list_invoices`."""
+    count: int
+    invoices: list[InvoiceRequestInfoIntl]
+
+
+class ListPostpaidBillSumResponse(TypedDict, total=False):
+    """The response of `list_postpaid_bill_sum`."""
+    bill_cycle: str
+    initial_amount_due: Decimal
+    consume_amount: Decimal
+    refunds: Decimal
+    adjustments: Decimal
+    tax_amount: Decimal
     currency: str
 
 
@@ -984,23 +1131,30 @@ class CheckUserIdentityResponse(TypedDict, total=False):
 class CreateCustomerV2Req(TypedDict, total=False):
     """The body of `create_sub_customer` (the method takes these keys as keyword arguments)."""
     domain_name: str
-    mobile_phone: str
+    mobile_phone: str  # China site only
     verification_code: str  # secret
     xaccount_id: Required[str]
     xaccount_type: Required[str]
     password: str  # secret
     is_close_market_ms: str
-    cooperation_type: str
+    cooperation_type: str  # China site only
     indirect_partner_id: str
     include_association_result: bool
-    domain_area: str
-    email: str
+    domain_area: str  # international site only, required there
+    email: str  # international site only
 
 
 class CreateSubCustomerResponse(TypedDict, total=False):
     """The response of `create_sub_customer`."""
     domain_id: str
     domain_name: str
+
+
+class CustomerErrorDetail(TypedDict, total=False):
+    """Returned by `freeze_sub_customers` and `unfreeze_sub_customers`."""
+    error_code: str
+    error_msg: str
+    id: str
 
 
 class CustomerInformation(TypedDict, total=False):
@@ -1021,6 +1175,19 @@ class CustomerInformation(TypedDict, total=False):
     xaccount_type: str
     customer_level: str
     email: str
+
+
+class FreezeSubCustomersReq(TypedDict, total=False):
+    """The body of `freeze_sub_customers` (the method takes these keys as keyword arguments)."""
+    customer_ids: Required[list[str]]
+    reason: Required[str]
+    indirect_partner_id: str
+    freeze_type: str  # one of "ACCOUNT", "ACCOUNT_AND_RESOURCE"
+
+
+class FreezeSubCustomersResponse(TypedDict, total=False):
+    """The response of `freeze_sub_customers`."""
+    error_details: list[CustomerErrorDetail]
 
 
 class ListSubCustomerNewTagReq(TypedDict, total=False):
@@ -1072,15 +1239,28 @@ class SendVerificationCodeV2Req(TypedDict, total=False):
     """
     receiver_type: Required[int]
     timeout: int
-    mobile_phone: str
+    mobile_phone: str  # China site only, required there
     lang: str
-    scene: int
-    customer_id: str
-    email: str
+    scene: int  # China site only
+    customer_id: str  # China site only
+    email: str  # international site only, required there
 
 
 class SendVerificationMessageCodeResponse(TypedDict, total=False):
     """The response of `send_verification_message_code`."""
+
+
+class UnfreezeSubCustomersReq(TypedDict, total=False):
+    """The body of `unfreeze_sub_customers` (the method takes these keys as keyword arguments)."""
+    customer_ids: Required[list[str]]
+    reason: Required[str]
+    indirect_partner_id: str
+    unfreeze_type: str  # one of "ACCOUNT", "ACCOUNT_AND_RESOURCE"
+
+
+class UnfreezeSubCustomersResponse(TypedDict, total=False):
+    """The response of `unfreeze_sub_customers`."""
+    error_details: list[CustomerErrorDetail]
 
 
 # ---- Enterprise ----
@@ -2547,6 +2727,22 @@ class RateOnPeriodReq(TypedDict, total=False):
 # ---- Products ----
 
 
+class LinearRange(TypedDict, total=False):
+    """Returned by `list_resource_specs_price`."""
+    min: int
+    max: int
+    step: int
+
+
+class Attribute(TypedDict, total=False):
+    """Returned by `list_resource_specs_price`."""
+    code: str
+    name: str
+    value: str
+    unit: str
+    linear_range: LinearRange
+
+
 class CloudServiceBasic(TypedDict, total=False):
     """Returned by `list_resource_specs`."""
     cloud_service_type: str
@@ -2583,6 +2779,41 @@ class MeasureUnitRest(TypedDict, total=False):
 class ListMeasureUnitsResponse(TypedDict, total=False):
     """The response of `list_measure_units`."""
     measure_units: list[MeasureUnitRest]
+
+
+class ResourceSpecsPricePageInfo(TypedDict, total=False):
+    """Returned by `list_resource_specs_price`."""
+    next_marker: str
+
+
+class PriceItem(TypedDict, total=False):
+    """Returned by `list_resource_specs_price`."""
+    offering_id: str
+    currency: str
+    official_price: str
+    charging_mode: str
+    period_type: int
+    period_nums: list[int]
+    billing_usage_factor: str
+
+
+class ResourceSpecInfo(TypedDict, total=False):
+    """Returned by `list_resource_specs_price`."""
+    cloud_service_type: str
+    cloud_service_type_name: str
+    resource_type: str
+    resource_type_name: str
+    resource_spec: str
+    resource_spec_name: str
+    attributes: list[Attribute]
+    price_lists: list[PriceItem]
+
+
+class ListResourceSpecsPriceResponse(TypedDict, total=False):
+    """The response of `list_resource_specs_price`."""
+    page_info: ResourceSpecsPricePageInfo
+    region_code: str
+    resource_spec_infos: list[ResourceSpecInfo]
 
 
 class PageInfo(TypedDict, total=False):
@@ -2664,6 +2895,25 @@ class ResourceSpecsFilter(TypedDict, total=False):
     value: Required[str]
 
 
+class ResourceSpecsPriceFilter(TypedDict, total=False):
+    """Sent by `list_resource_specs_price`."""
+    key: Required[str]
+    value: Required[str]
+
+
+class ResourceSpecsPriceQueryReq(TypedDict, total=False):
+    """The body of `list_resource_specs_price` (the method takes these keys as keyword arguments).
+    """
+    cloud_service_type: str
+    resource_type: str
+    region_code: Required[str]
+    filters: list[ResourceSpecsPriceFilter]
+    need_attributes: bool
+    need_price: bool
+    marker: str
+    limit: int
+
+
 class ResourceSpecsQueryReq(TypedDict, total=False):
     """The body of `list_resource_specs` (the method takes these keys as keyword arguments)."""
     cloud_service_type: Required[str]
@@ -2723,7 +2973,7 @@ class ApplyIndividualRealnameAuthsReq(TypedDict, total=False):
     verified_number: Required[str]
     change_type: int
     xaccount_type: Required[str]
-    bank_card_info: BankCardInfoV2
+    bank_card_info: BankCardInfoV2  # China site only
 
 
 class ChangeEnterpriseRealnameAuthenticationResponse(TypedDict, total=False):

@@ -103,7 +103,7 @@ impl Client {
     /// Looks `operation` up and checks `params` against it, sending nothing.
     pub fn prepare(&self, operation: &str, params: Value) -> Result<(&'static Operation, Value)> {
         let op = crate::client::operation_named(operation)?;
-        crate::validate::validate(op, &params)?;
+        self.check(op, &params)?;
         Ok((op, params))
     }
 }

@@ -20,9 +20,8 @@ fn insufficient(what: &str, have: Decimal, want: Decimal) -> ApiError {
 
 /// update_customer_account_amount: partner → resale customer.
 pub fn adjust(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
-    ctx.no_indirect_partner()?;
     let id = ctx.p.req_str("customer_id")?;
-    let amount = ctx.p.amount("amount")?;
+    let amount = ctx.p.req_decimal("amount")?;
     let name = ctx.resale_customer(&id)?.name.clone();
     if ctx.st.partner.balance < amount {
         return Err(insufficient(
@@ -52,9 +51,8 @@ pub fn adjust(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
 
 /// reclaim_to_partner_account: resale customer → partner.
 pub fn reclaim(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
-    ctx.no_indirect_partner()?;
     let id = ctx.p.req_str("customer_id")?;
-    let amount = ctx.p.amount("amount")?;
+    let amount = ctx.p.req_decimal("amount")?;
     let c = ctx.resale_customer(&id)?;
     let (name, balance) = (c.name.clone(), c.balance);
     if balance < amount {
@@ -78,14 +76,7 @@ pub fn reclaim(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
 }
 
 pub fn balances_detail(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
-    ctx.no_indirect_partner()?;
     let infos = ctx.p.objects("customer_infos")?;
-    if infos.is_empty() || infos.len() > 100 {
-        return Err(ApiError::param(
-            "customer_infos",
-            "must hold 1 to 100 customers",
-        ));
-    }
     let mut out = Vec::new();
     for (i, info) in infos.iter().enumerate() {
         let id = info
@@ -96,13 +87,12 @@ pub fn balances_detail(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
                 ApiError::param(&format!("customer_infos[{i}].customer_id"), "is required")
             })?;
         let c = ctx.resale_customer(id)?;
-        out.push(json!({"customer_id": c.id, "amount": money2(c.balance), "debt_amount": money2(c.debt), "measure_id": 1, "currency": "CNY"}));
+        out.push(json!({"customer_id": c.id, "amount": money2(c.balance), "debt_amount": money2(c.debt), "measure_id": 1, "currency": ctx.currency()}));
     }
     Ok(json!({"customer_balances": out}))
 }
 
 pub fn partner_balances(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
-    ctx.no_indirect_partner()?;
     let p = &ctx.st.partner;
     Ok(json!({"account_balances": [{
         "account_id": p.account_id,
@@ -136,7 +126,6 @@ fn records<'a>(ctx: &'a Ctx<'_>) -> ApiResult<Vec<&'a AccountRecord>> {
 }
 
 pub fn partner_change_records(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
-    ctx.no_indirect_partner()?;
     ctx.p.req_str("balance_type")?;
     let items: Vec<Value> = records(ctx)?
         .into_iter()
@@ -155,11 +144,10 @@ pub fn partner_change_records(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
             })
         })
         .collect();
-    Ok(json!({"currency": "CNY", "records": items}))
+    Ok(json!({"currency": ctx.currency(), "records": items}))
 }
 
 pub fn adjust_records(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
-    ctx.no_indirect_partner()?;
     let items: Vec<Value> = records(ctx)?
         .into_iter()
         .map(|r| {
@@ -168,7 +156,7 @@ pub fn adjust_records(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
                 "customer_name": r.customer_name,
                 "operation_type": r.operation_type,
                 "amount": money2(r.amount).to_string(),
-                "currency": "CNY",
+                "currency": ctx.currency(),
                 "apply_scene": "api",
                 "operation_time": utc(r.time),
                 "measure_id": 1,
@@ -193,13 +181,13 @@ pub fn customer_balances(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
             "account_id": format!("ACC-{}", c.id),
             "account_type": 1,
             "amount": money2(c.balance),
-            "currency": "CNY",
+            "currency": ctx.currency(),
             "designated_amount": money2(Decimal::ZERO),
             "credit_amount": money2(Decimal::ZERO),
             "measure_id": 1,
         }],
         "debt_amount": money2(c.debt),
         "measure_id": 1,
-        "currency": "CNY",
+        "currency": ctx.currency(),
     }))
 }

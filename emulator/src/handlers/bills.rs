@@ -56,13 +56,12 @@ fn association_of(ctx: &Ctx<'_>, id: &str) -> String {
 }
 
 pub fn sub_customer_bill_detail(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
-    ctx.no_indirect_partner()?;
     let cycle = cycle(ctx, "bill_cycle")?;
     let customer = ctx.p.req_str("customer_id")?;
     ctx.st.own_customer(&customer)?;
     let assoc = association_of(ctx, &customer);
     if ctx.p.str("association_type")?.is_some_and(|a| a != assoc) {
-        return Ok(json!({"currency": "CNY", "fee_records": []}));
+        return Ok(json!({"currency": ctx.currency(), "fee_records": []}));
     }
     let records: Vec<Value> = items(ctx, &cycle, Some(&customer))?
         .into_iter()
@@ -104,7 +103,7 @@ pub fn sub_customer_bill_detail(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
             })
         })
         .collect();
-    Ok(json!({"currency": "CNY", "fee_records": records}))
+    Ok(json!({"currency": ctx.currency(), "fee_records": records}))
 }
 
 #[derive(Default)]
@@ -129,7 +128,6 @@ impl Sum {
 }
 
 pub fn subcustomer_monthly_bills(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
-    ctx.no_indirect_partner()?;
     let cycle = cycle(ctx, "cycle")?;
     let mode = ctx.p.req_str("charge_mode")?;
     let mode: i64 =
@@ -186,7 +184,7 @@ pub fn subcustomer_monthly_bills(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
             })
         })
         .collect();
-    Ok(json!({"bill_sums": rows, "currency": "CNY"}))
+    Ok(json!({"bill_sums": rows, "currency": ctx.currency()}))
 }
 
 pub fn consume_sub_customers(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
@@ -265,7 +263,7 @@ pub fn customer_monthly_sum(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
         "credit_amount": money2(Decimal::ZERO),
         "writeoff_amount": money2(Decimal::ZERO),
         "measure_id": 1,
-        "currency": "CNY",
+        "currency": ctx.currency(),
     }))
 }
 
@@ -315,5 +313,5 @@ pub fn customer_fee_records(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
             })
         })
         .collect();
-    Ok(json!({"records": records, "currency": "CNY"}))
+    Ok(json!({"records": records, "currency": ctx.currency()}))
 }

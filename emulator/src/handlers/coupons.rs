@@ -23,17 +23,10 @@ fn time_arg(ctx: &Ctx<'_>, name: &str, default: i64) -> ApiResult<i64> {
 }
 
 pub fn create(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
-    ctx.no_indirect_partner()?;
     let p = ctx.p;
     let quota_id = p.req_str("quota_id")?;
     let ids = p.req_str_list("customer_ids")?;
-    if ids.len() > 100 {
-        return Err(ApiError::param(
-            "customer_ids",
-            "must hold at most 100 customers",
-        ));
-    }
-    let face = p.amount("face_value")?;
+    let face = p.req_decimal("face_value")?;
     let now = ctx.now;
     let quota = ctx
         .st
@@ -179,7 +172,6 @@ pub fn create(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
 }
 
 pub fn reclaim(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
-    ctx.no_indirect_partner()?;
     let coupon_id = ctx.p.req_str("coupon_id")?;
     let now = ctx.now;
     let own = ctx.st.partner.domain_id.clone();
@@ -279,7 +271,8 @@ fn coupon_json(c: &Coupon, now: i64) -> Value {
     })
 }
 
-fn filtered_coupons(ctx: &Ctx<'_>, customers: &[String]) -> ApiResult<Vec<Value>> {
+/// The coupons of `customers` that pass the filters, in the view of response model `model`.
+fn filtered_coupons(ctx: &Ctx<'_>, customers: &[String], model: &str) -> ApiResult<Vec<Value>> {
     let p = ctx.p;
     let coupon_id = p.str("coupon_id")?;
     let status = p.int("status")?;
@@ -305,26 +298,28 @@ fn filtered_coupons(ctx: &Ctx<'_>, customers: &[String]) -> ApiResult<Vec<Value>
         })
         .collect();
     list.sort_by_key(|c| std::cmp::Reverse(c.create_time));
-    Ok(list.into_iter().map(|c| coupon_json(c, ctx.now)).collect())
+    Ok(list
+        .into_iter()
+        .map(|c| super::fit(model, coupon_json(c, ctx.now)))
+        .collect())
 }
 
 pub fn list_issued(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
-    ctx.no_indirect_partner()?;
     let customers = match ctx.customer_filter()? {
         Some(id) => vec![id],
         None => ctx.visible_customer_ids(),
     };
-    Ok(json!({"user_coupons": filtered_coupons(ctx, &customers)?}))
+    let items = filtered_coupons(ctx, &customers, "IQueryUserPartnerCouponsResultV2")?;
+    Ok(json!({"user_coupons": items}))
 }
 
 pub fn customer_coupons(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
-    ctx.no_indirect_partner()?;
     let customers = ctx.visible_customer_ids();
-    Ok(json!({"user_coupons": filtered_coupons(ctx, &customers)?}))
+    let items = filtered_coupons(ctx, &customers, "IQueryUserCouponsResultV2")?;
+    Ok(json!({"user_coupons": items}))
 }
 
 pub fn records(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
-    ctx.no_indirect_partner()?;
     let p = ctx.p;
     let kinds = p.str_list("operation_types")?;
     let quota_id = p.str("quota_id")?;
@@ -392,7 +387,6 @@ fn quota_json(q: &Quota) -> Value {
 }
 
 pub fn quotas(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
-    ctx.no_indirect_partner()?;
     let p = ctx.p;
     let ids = p.str_list("quota_ids")?;
     let statuses: Option<Vec<i64>> = match p.get("quota_status_list") {
@@ -466,7 +460,7 @@ pub fn order_coupons(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
             v["coupon_group"] = json!(0);
             v["coupon_version"] = json!(2);
             v["used_by_order_id"] = json!(c.used_by_order_id);
-            v
+            super::fit("CouponInfoV2", v)
         })
         .collect();
     Ok(json!({

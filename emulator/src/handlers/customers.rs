@@ -12,7 +12,7 @@ use crate::util::{hex_id, utc};
 pub const VERIFICATION_CODE: &str = "123456";
 const CODE_VALIDITY_S: i64 = 10 * 60;
 
-fn valid_domain_name(s: &str) -> bool {
+pub(crate) fn valid_domain_name(s: &str) -> bool {
     (6..=32).contains(&s.len())
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
@@ -25,15 +25,8 @@ fn valid_mobile(s: &str) -> bool {
 
 pub fn create_sub_customer(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
     let p = ctx.p;
-    ctx.no_indirect_partner()?;
     let xaccount_id = p.req_str("xaccount_id")?;
     let xaccount_type = p.req_str("xaccount_type")?;
-    if xaccount_id.chars().count() > 128 {
-        return Err(ApiError::param(
-            "xaccount_id",
-            "must be at most 128 characters",
-        ));
-    }
     if xaccount_type != ctx.st.partner.xaccount_type {
         return Err(ApiError::param(
             "xaccount_type",
@@ -169,6 +162,7 @@ pub fn create_sub_customer(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
         email: p.str("email")?,
         password: p.str("password")?,
         is_frozen: 0,
+        freeze_type: None,
         associated_on: ctx.now,
         balance: Default::default(),
         debt: Default::default(),
@@ -203,7 +197,6 @@ fn info(c: &Customer, now: i64) -> Value {
 
 pub fn list_sub_customers(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
     let p = ctx.p;
-    ctx.no_indirect_partner()?;
     let account_name = p.str("account_name")?;
     let fuzzy = p.str("customer")?.map(|s| s.to_lowercase());
     let label = p.str("label")?;
@@ -349,7 +342,6 @@ pub fn send_verification_message_code(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
 }
 
 pub fn list_sub_customer_new_tag(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
-    ctx.no_indirect_partner()?;
     let ids = ctx.p.str_list("customer_ids")?;
     let own = &ctx.st.partner.domain_id;
     let tags: Vec<Value> = ctx

@@ -174,7 +174,7 @@ pub fn on_demand_ratings(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
         "discount_amount": money(Decimal::ZERO),
         "official_website_amount": money(total),
         "measure_id": 1,
-        "currency": "CNY",
+        "currency": ctx.currency(),
         "product_rating_results": results,
     }))
 }
@@ -215,7 +215,7 @@ pub fn period_rating(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
     Ok(json!({
         "official_website_rating_result": {"official_website_amount": money(total), "measure_id": 1, "product_rating_results": results},
         "optional_discount_rating_results": [],
-        "currency": "CNY",
+        "currency": ctx.currency(),
     }))
 }
 
@@ -250,7 +250,7 @@ pub fn renew_rating(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
         }
     }
     Ok(json!({
-        "currency": "CNY",
+        "currency": ctx.currency(),
         "renew_inquiry_results": results,
         "official_website_rating_result": {"official_website_amount": total.to_string()},
         "optional_discount_rating_results": [],

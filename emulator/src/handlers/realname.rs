@@ -140,3 +140,32 @@ pub fn status(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
         Some(r) => json!({"verified_status": status, "verified_type": r.verified_type}),
     })
 }
+
+/// show_real_name_auth_qr_code: the customer's own QR code for individual real-name
+/// authentication. Here the code leads to `/_emulator/realname-qrcode/{customer_id}`, which tells
+/// where the customer's review stands. A customer verified or under review has none.
+pub fn qr_code(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
+    let me = ctx.me()?;
+    let status = ctx
+        .st
+        .customers
+        .iter()
+        .find(|c| c.id == me)
+        .map_or(-1, |c| c.verified_status(ctx.now));
+    if status == 0 || status == 2 {
+        return Err(ApiError::new(
+            400,
+            "CBC.99007188",
+            "The customer is already verified or its verification is under review.",
+        ));
+    }
+    super::json(
+        &hcpartner::generated::models::ShowRealNameAuthQrCodeResponse {
+            qr_code_url: Some(format!(
+                "http://{}/_emulator/realname-qrcode/{me}",
+                ctx.host
+            )),
+            ..Default::default()
+        },
+    )
+}

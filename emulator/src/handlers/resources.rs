@@ -254,7 +254,6 @@ pub fn unsubscribe(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
         }
         _ => return Err(ApiError::param("unsubscribe_type", "must be 1, 2 or 3")),
     }
-    let now = ctx.now;
     let (mut order_ids, mut fails) = (Vec::new(), Vec::new());
     for id in &ids {
         let Some(idx) = ctx.st.resources.iter().position(|r| {
@@ -272,42 +271,167 @@ pub fn unsubscribe(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
             ));
             continue;
         }
-        let remaining_days = ((r.expire_time - now).max(0)) / DAY;
-        let refund =
-            (r.monthly_price * Decimal::from(remaining_days) / Decimal::from(30)).round_dp(2);
-        let order_id = ctx.st.next_id("CS-UNSUB-");
         ctx.st.resources[idx].deleted = true;
-        if let Some(c) = ctx.st.customers.iter_mut().find(|c| c.id == me) {
-            c.balance += refund;
-        }
-        ctx.st.orders.push(Order {
-            order_id: order_id.clone(),
-            customer_id: me.clone(),
-            service_type_code: r.service_type_code.clone(),
-            status: 5,
-            order_type: 4,
-            official_amount: refund,
-            amount_after_discount: refund,
-            coupon_amount: Decimal::ZERO,
-            create_time: now,
-            payment_time: Some(now),
-            lines: vec![OrderLine {
-                line_id: format!("{order_id}-1"),
-                product_id: r.product_id.clone(),
-                spec_desc: r.spec_desc.clone(),
-                resource_id: r.resource_id.clone(),
-                period_type: 2,
-                period_num: 0,
-                subscription_num: 1,
-                official_amount: refund,
-                amount: refund,
-            }],
-            base_order_id: Some(r.order_id.clone()),
-        });
+        let order_id = refund_unused(ctx, idx, &me);
         ctx.changed = true;
         order_ids.push(order_id);
     }
     Ok(json!({"order_ids": order_ids, "fail_resource_infos": fails}))
+}
+
+/// Gives the unused days of period resource `idx` back to the customer's balance, as a completed
+/// unsubscription order (order type 4) naming the resource's order; returns the order id.
+fn refund_unused(ctx: &mut Ctx<'_>, idx: usize, me: &str) -> String {
+    let now = ctx.now;
+    let r = ctx.st.resources[idx].clone();
+    let remaining_days = ((r.expire_time - now).max(0)) / DAY;
+    let refund = (r.monthly_price * Decimal::from(remaining_days) / Decimal::from(30)).round_dp(2);
+    let order_id = ctx.st.next_id("CS-UNSUB-");
+    if let Some(c) = ctx.st.customers.iter_mut().find(|c| c.id == me) {
+        c.balance += refund;
+    }
+    ctx.st.orders.push(Order {
+        order_id: order_id.clone(),
+        customer_id: me.to_owned(),
+        service_type_code: r.service_type_code.clone(),
+        status: 5,
+        order_type: 4,
+        official_amount: refund,
+        amount_after_discount: refund,
+        coupon_amount: Decimal::ZERO,
+        create_time: now,
+        payment_time: Some(now),
+        lines: vec![OrderLine {
+            line_id: format!("{order_id}-1"),
+            product_id: r.product_id.clone(),
+            spec_desc: r.spec_desc.clone(),
+            resource_id: r.resource_id.clone(),
+            period_type: 2,
+            period_num: 0,
+            subscription_num: 1,
+            official_amount: refund,
+            amount: refund,
+        }],
+        base_order_id: Some(r.order_id.clone()),
+    });
+    order_id
+}
+
+/// The index of the caller's active, paid yearly/monthly main resource `id`.
+fn active_period(ctx: &Ctx<'_>, me: &str, id: &str) -> Option<usize> {
+    ctx.st.resources.iter().position(|r| {
+        r.resource_id == id
+            && r.customer_id == me
+            && !r.deleted
+            && r.charging == "period"
+            && r.is_main
+            && r.status == 2
+    })
+}
+
+fn frozen(ctx: &Ctx<'_>, me: &str) -> ApiResult<()> {
+    if ctx
+        .st
+        .customers
+        .iter()
+        .any(|c| c.id == me && c.is_frozen == 1)
+    {
+        return Err(ApiError::new(
+            400,
+            "CBC.99003626",
+            "The account is frozen: its resources cannot change to pay-per-use.",
+        ));
+    }
+    Ok(())
+}
+
+/// update_period_to_on_demand: `SET_UP` makes a yearly/monthly resource (with its attached ones)
+/// continue pay-per-use when it expires (expire policy 1), `CANCEL` undoes that.
+pub fn to_on_demand(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
+    use hcpartner::generated::models::{
+        ErrorDetail, UpdatePeriodToOnDemandRequest, UpdatePeriodToOnDemandResponse,
+    };
+    let me = ctx.me()?;
+    frozen(ctx, &me)?;
+    let req: UpdatePeriodToOnDemandRequest = ctx.p.req()?;
+    let policy = match req.operation.as_str() {
+        "SET_UP" => 1,
+        "CANCEL" => 0,
+        _ => return Err(ApiError::param("operation", "must be SET_UP or CANCEL")),
+    };
+    let mut errors = Vec::new();
+    for id in &req.resource_ids {
+        let Some(idx) = active_period(ctx, &me, id) else {
+            errors.push(ErrorDetail {
+                error_code: Some("CBC.99003012".to_owned()),
+                error_msg: Some(
+                    "The resource does not exist or is not an active main resource.".to_owned(),
+                ),
+                id: Some(id.clone()),
+                ..Default::default()
+            });
+            continue;
+        };
+        let order = ctx.st.resources[idx].order_id.clone();
+        for r in ctx
+            .st
+            .resources
+            .iter_mut()
+            .filter(|r| r.order_id == order && r.customer_id == me && !r.deleted)
+        {
+            r.expire_policy = policy;
+        }
+        ctx.changed = true;
+    }
+    super::json(&UpdatePeriodToOnDemandResponse {
+        error_details: Some(errors),
+        ..Default::default()
+    })
+}
+
+/// update_period_to_on_demand_instantly: the resource becomes pay-per-use now; its unused days
+/// are refunded to the balance through an unsubscription order, whose id is returned.
+pub fn to_on_demand_instantly(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
+    use hcpartner::generated::models::{
+        ToOndemandServiceResult, UpdatePeriodToOnDemandInstantlyRequest,
+        UpdatePeriodToOnDemandInstantlyResponse,
+    };
+    let me = ctx.me()?;
+    frozen(ctx, &me)?;
+    let req: UpdatePeriodToOnDemandInstantlyRequest = ctx.p.req()?;
+    let mut results = Vec::new();
+    for id in &req.resource_ids {
+        let Some(idx) = active_period(ctx, &me, id) else {
+            results.push(ToOndemandServiceResult {
+                resource_id: Some(id.clone()),
+                result: Some("FAIL".to_owned()),
+                error_code: Some("CBC.99003012".to_owned()),
+                error_msg: Some(
+                    "The resource does not exist or is not an active main resource.".to_owned(),
+                ),
+                ..Default::default()
+            });
+            continue;
+        };
+        let order_id = refund_unused(ctx, idx, &me);
+        let now = ctx.now;
+        let r = &mut ctx.st.resources[idx];
+        r.charging = "on_demand".to_owned();
+        r.expire_policy = 0;
+        r.effective_time = now;
+        r.expire_time = now + 3650 * DAY;
+        ctx.changed = true;
+        results.push(ToOndemandServiceResult {
+            resource_id: Some(id.clone()),
+            result: Some("SUCCESS".to_owned()),
+            order_id: Some(order_id),
+            ..Default::default()
+        });
+    }
+    super::json(&UpdatePeriodToOnDemandInstantlyResponse {
+        to_ondemand_service_results: Some(results),
+        ..Default::default()
+    })
 }
 
 pub fn renew_config(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
@@ -324,7 +448,6 @@ pub fn renew_config(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
 }
 
 pub fn on_demand(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
-    ctx.no_indirect_partner()?;
     let p = ctx.p;
     let id = p.req_str("customer_id")?;
     ctx.resale_customer(&id)?;

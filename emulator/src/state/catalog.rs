@@ -50,6 +50,7 @@ pub const REGIONS: &[(&str, &str)] = &[
     ("cn-north-4", "CN North-Beijing4"),
     ("cn-east-3", "CN East-Shanghai1"),
     ("cn-south-1", "CN South-Guangzhou"),
+    ("ap-southeast-1", "AP-Singapore"),
 ];
 
 /// One sellable spec.

@@ -27,6 +27,9 @@ pub struct Partner {
     pub xaccount_type: String,
     pub balance: Decimal,
     pub currency: String,
+    /// International site: the credit Huawei allows the partner (consumption quota).
+    #[serde(default)]
+    pub consumption_quota: Decimal,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -69,6 +72,9 @@ pub struct Customer {
     pub email: Option<String>,
     pub password: Option<String>,
     pub is_frozen: i64,
+    /// How it was frozen (international site: `ACCOUNT` or `ACCOUNT_AND_RESOURCE`).
+    #[serde(default)]
+    pub freeze_type: Option<String>,
     pub associated_on: i64,
     pub balance: Decimal,
     pub debt: Decimal,
@@ -255,6 +261,194 @@ pub struct Resource {
     pub deleted: bool,
 }
 
+/// An enterprise sub-account under a master customer (enterprise multi-account).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SubAccount {
+    pub id: String,
+    pub name: String,
+    pub display_name: String,
+    /// The master account (a customer id).
+    pub master: String,
+    /// The organization unit it sits in.
+    pub org_id: String,
+    /// Funds the master transferred to it and has not taken back.
+    pub balance: Decimal,
+    /// 1 normal.
+    pub status: i64,
+    /// 1: the master manages its finances.
+    pub financial_custody: i64,
+}
+
+/// Money between an enterprise master and a sub-account: `1` to the sub-account, `2` back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SubTransfer {
+    pub trans_id: String,
+    pub sub_account_id: String,
+    pub operation_type: String,
+    pub amount: Decimal,
+    pub time: i64,
+}
+
+/// A unit of a master customer's enterprise organization tree.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Org {
+    pub id: String,
+    pub name: String,
+    pub master: String,
+    pub parent: Option<String>,
+}
+
+/// Part of a master's coupon transferred to a sub-account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SubCoupon {
+    pub sub_coupon_id: String,
+    /// The master's coupon it was cut from.
+    pub coupon_id: String,
+    pub sub_customer_id: String,
+    pub balance: Decimal,
+    pub effective_time: i64,
+    pub expire_time: i64,
+}
+
+/// A reseller (indirect partner, 云经销商) of the partner.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Reseller {
+    pub id: String,
+    pub account_name: String,
+    pub name: String,
+    pub mobile: String,
+    pub email: String,
+    pub associated_on: i64,
+    pub balance: Decimal,
+}
+
+/// A coupon quota the partner allocated to a reseller out of one of its own quotas.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IssuedQuota {
+    pub quota_id: String,
+    pub parent_quota_id: String,
+    pub reseller_id: String,
+    pub quota_value: Decimal,
+    pub balance: Decimal,
+    /// 0 normal, 2 reclaimed.
+    pub quota_status: i64,
+    pub create_time: i64,
+    pub last_update_time: i64,
+    pub effective_time: i64,
+    pub expire_time: i64,
+}
+
+/// An allocation (`1`) or reclaim (`2`) of a reseller's coupon quota.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QuotaRecord {
+    pub id: String,
+    pub operation_type: String,
+    pub quota_id: String,
+    pub parent_quota_id: String,
+    pub reseller_id: String,
+    pub amount: Decimal,
+    pub time: i64,
+    pub remark: String,
+}
+
+/// A money transfer between the partner and a reseller: `1` to the reseller, `2` back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResellerTransfer {
+    pub trans_id: String,
+    pub reseller_id: String,
+    pub operation_type: String,
+    pub amount: Decimal,
+    pub time: i64,
+}
+
+/// A stored-value card of a customer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredValueCard {
+    pub card_id: String,
+    pub customer_id: String,
+    pub card_name: String,
+    /// 1 usable, 2 used up/expired.
+    pub status: i64,
+    pub face_value: Decimal,
+    pub balance: Decimal,
+    pub effective_time: i64,
+    pub expire_time: i64,
+}
+
+/// A resource package (free resources) a customer bought.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FreePackage {
+    pub order_instance_id: String,
+    pub order_id: String,
+    pub customer_id: String,
+    pub product_id: String,
+    pub product_name: String,
+    pub service_type_code: String,
+    pub region_code: String,
+    pub effective_time: i64,
+    pub expire_time: i64,
+    /// 1 effective.
+    pub status: i64,
+    pub resources: Vec<FreeResource>,
+}
+
+/// One quota of a resource package.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FreeResource {
+    pub free_resource_id: String,
+    pub usage_type_name: String,
+    pub original_amount: Decimal,
+    pub remaining: Decimal,
+    pub measure_id: i64,
+}
+
+/// A deduction from a resource package by a resource's usage.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FreeUsage {
+    pub free_resource_id: String,
+    pub resource_id: String,
+    pub resource_type_code: String,
+    pub product_id: String,
+    pub deduct_time: i64,
+    pub used: Decimal,
+    /// What remained after this deduction.
+    pub remaining: Decimal,
+    pub measure_id: i64,
+}
+
+/// A customer's budget on the international site (the partner pays; the budget caps spending).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Budget {
+    pub customer_id: String,
+    pub amount: Decimal,
+    pub used: Decimal,
+    /// MONTHLY or PACKAGE.
+    pub budget_type: String,
+}
+
+/// A change of a budget (`SETTING`), kept for the records API.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BudgetRecord {
+    pub customer_id: String,
+    pub amount: Decimal,
+    pub operation_type: String,
+    pub budget_type: String,
+    pub time: i64,
+}
+
+/// An invoice request of the partner (international site).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Invoice {
+    pub request_id: String,
+    pub amount: Decimal,
+    pub tax: Decimal,
+    pub bill_cycle: String,
+    pub apply_time: i64,
+    /// 1 applied, 2 issued.
+    pub state: i64,
+    pub invoice_no: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VerificationCode {
     pub target: String,
@@ -277,6 +471,39 @@ pub struct State {
     pub verification_codes: Vec<VerificationCode>,
     pub renew_config: BTreeMap<String, BTreeMap<String, String>>,
     pub seq: u64,
+    // Enterprise multi-account, resellers, benefits, usage and the international site. A state
+    // file written before they existed loads with them empty.
+    #[serde(default)]
+    pub sub_accounts: Vec<SubAccount>,
+    #[serde(default)]
+    pub orgs: Vec<Org>,
+    #[serde(default)]
+    pub sub_coupons: Vec<SubCoupon>,
+    #[serde(default)]
+    pub sub_transfers: Vec<SubTransfer>,
+    /// Customers that authorized enterprise-project management.
+    #[serde(default)]
+    pub project_auth: Vec<String>,
+    #[serde(default)]
+    pub resellers: Vec<Reseller>,
+    #[serde(default)]
+    pub issued_quotas: Vec<IssuedQuota>,
+    #[serde(default)]
+    pub quota_records: Vec<QuotaRecord>,
+    #[serde(default)]
+    pub reseller_transfers: Vec<ResellerTransfer>,
+    #[serde(default)]
+    pub stored_value_cards: Vec<StoredValueCard>,
+    #[serde(default)]
+    pub free_packages: Vec<FreePackage>,
+    #[serde(default)]
+    pub free_usages: Vec<FreeUsage>,
+    #[serde(default)]
+    pub budgets: Vec<Budget>,
+    #[serde(default)]
+    pub budget_records: Vec<BudgetRecord>,
+    #[serde(default)]
+    pub invoices: Vec<Invoice>,
 }
 
 impl State {
@@ -286,7 +513,8 @@ impl State {
         format!("{prefix}{:08}", self.seq)
     }
 
-    /// The total of the partner's balance and every own resale customer's balance.
+    /// The total of the partner's, its resellers', its own customers' and their sub-accounts'
+    /// balances: every transfer between them keeps it.
     pub fn funds_total(&self) -> Decimal {
         let own = &self.partner.domain_id;
         self.partner.balance
@@ -296,6 +524,8 @@ impl State {
                 .filter(|c| &c.owner == own)
                 .map(|c| c.balance)
                 .sum::<Decimal>()
+            + self.resellers.iter().map(|r| r.balance).sum::<Decimal>()
+            + self.sub_accounts.iter().map(|s| s.balance).sum::<Decimal>()
     }
 
     /// One of this partner's customers, or CBC.99000000.

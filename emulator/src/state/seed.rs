@@ -17,12 +17,23 @@ pub const SEED_RESALE_ID: &str = "5d9e1f0a7b3c4e2d8f6a1b0c9d8e7f01";
 pub const SEED_RESALE_NAME: &str = "hcp_seed_resale";
 pub const SEED_RESALE_PASSWORD: &str = "Seed-Passw0rd!";
 pub const SEED_CONSULTING_ID: &str = "5d9e1f0a7b3c4e2d8f6a1b0c9d8e7f02";
+pub const SEED_CONSULTING_NAME: &str = "hcp_seed_referral";
+/// The referral customer signs in with its own password (it has no agency for the partner).
+pub const SEED_CONSULTING_PASSWORD: &str = "Seed-Referral1!";
 pub const SEED_FOREIGN_ID: &str = "9f8e7d6c5b4a49382716a5b4c3d2e1f0";
 pub const QUOTA_ID: &str = "QUOTA-CASH-0001";
 pub const QUOTA_EXPIRED_ID: &str = "QUOTA-CASH-0002";
 pub const PENDING_ORDER_ID: &str = "CS2401010000SEED2";
 pub const PAID_ORDER_ID: &str = "CS2401010000SEED1";
 pub const SEED_SERVER_ID: &str = "ecs-seed-web01";
+/// The seeded resale customer is also an enterprise master account with this sub-account.
+pub const SEED_SUB_ACCOUNT_ID: &str = "5d9e1f0a7b3c4e2d8f6a1b0c9d8e7f03";
+pub const SEED_ORG_ROOT_ID: &str = "ORG-SEED-ROOT";
+pub const SEED_ORG_ID: &str = "ORG-SEED-RND";
+/// The partner's one reseller (indirect partner).
+pub const SEED_RESELLER_ID: &str = "7a6b5c4d3e2f41f0a9b8c7d6e5f4a301";
+pub const SEED_CARD_ID: &str = "SVC-SEED-0001";
+pub const SEED_FREE_RESOURCE_ID: &str = "FR-SEED-0001";
 
 const DAY: i64 = 86_400;
 
@@ -67,6 +78,7 @@ fn customer(
         email: None,
         password: None,
         is_frozen: 0,
+        freeze_type: None,
         associated_on: since,
         balance: d(balance),
         debt: Decimal::ZERO,
@@ -217,8 +229,136 @@ fn line(order: &str, n: usize, r: &Resource, months: i64) -> OrderLine {
     }
 }
 
-/// The seeded world at time `now` (epoch seconds).
+/// The seeded world of the China site at time `now` (epoch seconds).
 pub fn seed(now: i64) -> State {
+    seed_for(now, hcpartner::Site::Cn)
+}
+
+/// The seeded world of `site`: the same customers and history; the international partner keeps
+/// its accounts in USD.
+pub fn seed_for(now: i64, site: hcpartner::Site) -> State {
+    let mut st = base(now);
+    extras(now, &mut st);
+    if site == hcpartner::Site::Intl {
+        st.partner.currency = "USD".to_owned();
+    }
+    st
+}
+
+/// Enterprise multi-account, the reseller, a stored-value card, a resource package with its
+/// usage, a budget and invoices.
+fn extras(now: i64, st: &mut State) {
+    st.orgs = vec![
+        Org {
+            id: SEED_ORG_ROOT_ID.to_owned(),
+            name: "Seed Trading".to_owned(),
+            master: SEED_RESALE_ID.to_owned(),
+            parent: None,
+        },
+        Org {
+            id: SEED_ORG_ID.to_owned(),
+            name: "R&D".to_owned(),
+            master: SEED_RESALE_ID.to_owned(),
+            parent: Some(SEED_ORG_ROOT_ID.to_owned()),
+        },
+    ];
+    st.sub_accounts = vec![SubAccount {
+        id: SEED_SUB_ACCOUNT_ID.to_owned(),
+        name: "hcp_seed_sub01".to_owned(),
+        display_name: "R&D account".to_owned(),
+        master: SEED_RESALE_ID.to_owned(),
+        org_id: SEED_ORG_ID.to_owned(),
+        balance: d("100.00"),
+        status: 1,
+        financial_custody: 1,
+    }];
+    st.resellers = vec![Reseller {
+        id: SEED_RESELLER_ID.to_owned(),
+        account_name: "hcp_seed_reseller".to_owned(),
+        name: "Seed Reseller Ltd.".to_owned(),
+        mobile: "13800000009".to_owned(),
+        email: "reseller@example.com".to_owned(),
+        associated_on: now - 300 * DAY,
+        balance: d("500.00"),
+    }];
+    st.stored_value_cards = vec![StoredValueCard {
+        card_id: SEED_CARD_ID.to_owned(),
+        customer_id: SEED_RESALE_ID.to_owned(),
+        card_name: "Seed stored-value card".to_owned(),
+        status: 1,
+        face_value: d("200.00"),
+        balance: d("150.00"),
+        effective_time: now - 20 * DAY,
+        expire_time: now + 345 * DAY,
+    }];
+    st.free_packages = vec![FreePackage {
+        order_instance_id: "FRP-SEED-0001".to_owned(),
+        order_id: PAID_ORDER_ID.to_owned(),
+        customer_id: SEED_RESALE_ID.to_owned(),
+        product_id: "00301-04001-0--0".to_owned(),
+        product_name: "OBS standard storage package 100 GB".to_owned(),
+        service_type_code: "hws.service.type.obs".to_owned(),
+        region_code: "cn-north-4".to_owned(),
+        effective_time: now - 40 * DAY,
+        expire_time: now + 325 * DAY,
+        status: 1,
+        resources: vec![FreeResource {
+            free_resource_id: SEED_FREE_RESOURCE_ID.to_owned(),
+            usage_type_name: "Storage".to_owned(),
+            original_amount: d("100"),
+            remaining: d("62.5"),
+            measure_id: 17,
+        }],
+    }];
+    st.free_usages = [
+        (now - 20 * DAY, "20", "80"),
+        (now - 5 * DAY, "17.5", "62.5"),
+    ]
+    .into_iter()
+    .map(|(at, used, left)| FreeUsage {
+        free_resource_id: SEED_FREE_RESOURCE_ID.to_owned(),
+        resource_id: "obs-seed-bucket".to_owned(),
+        resource_type_code: "hws.resource.type.obs".to_owned(),
+        product_id: "00301-04001-0--0".to_owned(),
+        deduct_time: at,
+        used: d(used),
+        remaining: d(left),
+        measure_id: 17,
+    })
+    .collect();
+    st.partner.consumption_quota = d("10000.00");
+    st.budgets = vec![Budget {
+        customer_id: SEED_RESALE_ID.to_owned(),
+        amount: d("1000.00"),
+        used: d("120.50"),
+        budget_type: "MONTHLY".to_owned(),
+    }];
+    st.budget_records = vec![BudgetRecord {
+        customer_id: SEED_RESALE_ID.to_owned(),
+        amount: d("1000.00"),
+        operation_type: "SETTING".to_owned(),
+        budget_type: "MONTHLY".to_owned(),
+        time: now - 60 * DAY,
+    }];
+    st.invoices = (1..=2u32)
+        .map(|back| Invoice {
+            request_id: format!("INV-SEED-{back:04}"),
+            amount: d("216.00") * Decimal::from(back),
+            tax: d("12.96") * Decimal::from(back),
+            bill_cycle: bill_cycle(now, back),
+            apply_time: now - i64::from(back) * 25 * DAY,
+            state: if back == 1 { 1 } else { 2 },
+            invoice_no: if back == 1 {
+                String::new()
+            } else {
+                format!("NO-SEED-{back:04}")
+            },
+        })
+        .collect();
+}
+
+/// The customers, balances, coupons, bills, orders and resources.
+fn base(now: i64) -> State {
     let own = PARTNER_DOMAIN_ID;
     let mut resale = customer(
         SEED_RESALE_ID,
@@ -236,7 +376,7 @@ pub fn seed(now: i64) -> State {
     resale.label = Some("seed".to_owned());
     let mut consulting = customer(
         SEED_CONSULTING_ID,
-        "hcp_seed_referral",
+        SEED_CONSULTING_NAME,
         own,
         CONSULTING,
         "seed-0002",
@@ -245,6 +385,7 @@ pub fn seed(now: i64) -> State {
         now - 150 * DAY,
     );
     consulting.realname = verified(0, "Seed Person", now - 149 * DAY);
+    consulting.password = Some(SEED_CONSULTING_PASSWORD.to_owned());
     let foreign = customer(
         SEED_FOREIGN_ID,
         "hcp_other_partners_customer",
@@ -405,6 +546,7 @@ pub fn seed(now: i64) -> State {
             xaccount_type: PARTNER_XACCOUNT_TYPE.to_owned(),
             balance: d("100000.00"),
             currency: "CNY".to_owned(),
+            consumption_quota: Decimal::ZERO,
         },
         customers: vec![resale, consulting, foreign],
         quotas,
@@ -417,5 +559,20 @@ pub fn seed(now: i64) -> State {
         verification_codes: Vec::new(),
         renew_config: BTreeMap::new(),
         seq: 0,
+        sub_accounts: Vec::new(),
+        orgs: Vec::new(),
+        sub_coupons: Vec::new(),
+        sub_transfers: Vec::new(),
+        project_auth: Vec::new(),
+        resellers: Vec::new(),
+        issued_quotas: Vec::new(),
+        quota_records: Vec::new(),
+        reseller_transfers: Vec::new(),
+        stored_value_cards: Vec::new(),
+        free_packages: Vec::new(),
+        free_usages: Vec::new(),
+        budgets: Vec::new(),
+        budget_records: Vec::new(),
+        invoices: Vec::new(),
     }
 }

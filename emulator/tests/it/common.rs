@@ -10,8 +10,10 @@ use hcpartner_emulator::{Emulator, Options};
 use serde_json::Value;
 
 pub use hcpartner_emulator::state::seed::{
-    PENDING_ORDER_ID, QUOTA_EXPIRED_ID, QUOTA_ID, SEED_CONSULTING_ID, SEED_FOREIGN_ID,
-    SEED_RESALE_ID, SEED_RESALE_NAME, SEED_SERVER_ID,
+    PAID_ORDER_ID, PENDING_ORDER_ID, QUOTA_EXPIRED_ID, QUOTA_ID, SEED_CARD_ID, SEED_CONSULTING_ID,
+    SEED_CONSULTING_NAME, SEED_CONSULTING_PASSWORD, SEED_FOREIGN_ID, SEED_FREE_RESOURCE_ID,
+    SEED_ORG_ID, SEED_RESALE_ID, SEED_RESALE_NAME, SEED_RESELLER_ID, SEED_SERVER_ID,
+    SEED_SUB_ACCOUNT_ID,
 };
 
 pub fn start() -> Emulator {
@@ -20,6 +22,24 @@ pub fn start() -> Emulator {
 
 pub fn start_with(opts: Options) -> Emulator {
     Emulator::start(opts).expect("the emulator starts")
+}
+
+/// An emulator serving the international site.
+pub fn start_intl() -> Emulator {
+    start_with(Options {
+        site: hcpartner::Site::Intl,
+        ..Options::default()
+    })
+}
+
+/// The partner by AK/SK, configured for the international site.
+pub fn intl_partner(emu: &Emulator) -> Client {
+    let config = base(emu)
+        .site(hcpartner::Site::Intl)
+        .credentials(aksk(emu))
+        .build()
+        .unwrap();
+    Client::new(config).unwrap()
 }
 
 /// Fast retries so tests that retry stay quick.
@@ -68,9 +88,31 @@ pub fn op(name: &str) -> &'static Operation {
     hcpartner::generated::find_operation(name).unwrap_or_else(|| panic!("no operation {name}"))
 }
 
-/// Sends without client-side validation, so the emulator's own checks answer.
+/// `name` with its body fields undeclared: the client then sends them exactly as given (the
+/// declared ones would be normalized, money as JSON numbers), as a buggy client would.
+fn untyped(name: &str) -> &'static Operation {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, &'static Operation>>> = OnceLock::new();
+    let mut cache = CACHE.get_or_init(Default::default).lock().unwrap();
+    cache.entry(name.to_owned()).or_insert_with(|| {
+        let o = op(name);
+        let params: Vec<hcpartner::operation::Param> = o
+            .params
+            .iter()
+            .filter(|p| p.location != hcpartner::operation::Location::Body)
+            .copied()
+            .collect();
+        Box::leak(Box::new(Operation {
+            params: Box::leak(params.into_boxed_slice()),
+            ..*o
+        }))
+    })
+}
+
+/// Sends without client-side validation or normalization, so the emulator's own checks answer.
 pub async fn raw(client: &Client, name: &str, params: Value) -> Result<Value, Error> {
-    client.call_op(op(name), params).await
+    client.call_op(untyped(name), params).await
 }
 
 /// The error code of a failed call.
@@ -81,11 +123,27 @@ pub fn code(r: Result<Value, Error>) -> String {
     }
 }
 
+/// An exact decimal as a JSON number (`"10.00"` keeps its two places): how money is sent.
+pub fn num(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| panic!("{text} is not a number"))
+}
+
 pub fn dec(v: &Value) -> rust_decimal::Decimal {
     v.to_string()
         .trim_matches('"')
         .parse()
         .unwrap_or_else(|_| panic!("{v} is not a decimal"))
+}
+
+/// A customer that signs in with its own password (user = account name), on `site`.
+pub fn password_client(
+    emu: &Emulator,
+    name: &str,
+    password: &str,
+    site: hcpartner::Site,
+) -> Client {
+    let pw = Password::new(name.to_owned(), password.to_owned(), name.to_owned());
+    Client::new(base(emu).site(site).credentials(pw).build().unwrap()).unwrap()
 }
 
 pub async fn new_customer(client: &Client, xid: &str, cooperation: Option<&str>) -> String {

@@ -16,7 +16,7 @@ async fn issue_list_reclaim_coupons() {
         .unwrap()["quotas"][0]["balance"]);
 
     let r = p
-        .call("create_partner_coupons", json!({"quota_id": QUOTA_ID, "customer_ids": [a, SEED_CONSULTING_ID, SEED_FOREIGN_ID], "face_value": "50.25", "cloud_service_types": ["hws.service.type.ec2"], "memo": "spring"}))
+        .call("create_partner_coupons", json!({"quota_id": QUOTA_ID, "customer_ids": [a, SEED_CONSULTING_ID, SEED_FOREIGN_ID], "face_value": num("50.25"), "cloud_service_types": ["hws.service.type.ec2"], "memo": "spring"}))
         .await
         .unwrap();
     let infos = r["coupon_infos"].as_array().unwrap();
@@ -145,5 +145,49 @@ async fn coupon_quota_rules() {
     assert_eq!(
         (e.code(), e.status(), e.kind()),
         (Some("CBC.0151"), Some(403), hcpartner::ErrorKind::Auth)
+    );
+}
+
+/// The limits that used to live in the emulator come from core/api now: the client refuses a
+/// call that breaks one before sending it, and the emulator refuses it with the same rule.
+#[tokio::test]
+async fn list_limits_come_from_the_description() {
+    let emu = start();
+    let p = partner(&emu);
+    let ids: Vec<String> = (0..101).map(|i| format!("c{i}")).collect();
+    let params = json!({"quota_id": QUOTA_ID, "customer_ids": ids, "face_value": 10});
+    let e = p
+        .call("create_partner_coupons", params.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field()),
+        (hcpartner::ErrorKind::InvalidArgument, Some("customer_ids"))
+    );
+    assert_eq!(emu.received("create_partner_coupons"), 0);
+    let e = raw(&p, "create_partner_coupons", params).await.unwrap_err();
+    assert_eq!(e.code(), Some("CBC.0100"));
+    assert!(
+        e.message().contains("`customer_ids`") && e.message().contains("100"),
+        "{e}"
+    );
+    let none = raw(
+        &p,
+        "list_customers_balances_detail",
+        json!({"customer_infos": []}),
+    )
+    .await
+    .unwrap_err();
+    assert!(none.message().contains("`customer_infos`"), "{none}");
+    let e = raw(
+        &p,
+        "create_partner_coupons",
+        json!({"quota_id": QUOTA_ID, "customer_ids": [SEED_RESALE_ID], "face_value": num("1.001")}),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        e.message().contains("`face_value`") && e.message().contains("2 decimal places"),
+        "{e}"
     );
 }

@@ -96,7 +96,7 @@ async fn drop_after_on_money_is_outcome_unknown_and_applied_once() {
     let e = p
         .call(
             "update_customer_account_amount",
-            json!({"customer_id": a, "amount": "10.00"}),
+            json!({"customer_id": a, "amount": num("10.00")}),
         )
         .await
         .unwrap_err();
@@ -143,4 +143,35 @@ async fn throttle_is_throttled() {
     emu.add_fault(Fault::for_op("list_service_types", FaultKind::Throttle).times(2));
     p.call("list_service_types", json!({})).await.unwrap();
     assert_eq!(emu.received("list_service_types"), 3);
+}
+
+/// The service applies a change it has started even when the caller stops waiting: a `delay`
+/// fault on a money call the client gives up on still moves the money, once.
+#[tokio::test]
+async fn a_delayed_change_is_applied_after_the_client_gives_up() {
+    let emu = start();
+    let p = Client::new(
+        base(&emu)
+            .credentials(aksk(&emu))
+            .attempt_timeout(Duration::from_millis(200))
+            .retry(RetryConfig::disabled())
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let before = emu.state().partner.balance;
+    emu.add_fault(Fault::for_op("update_customer_account_amount", FaultKind::Delay).delay_ms(600));
+    let e = p
+        .call(
+            "update_customer_account_amount",
+            json!({"customer_id": SEED_RESALE_ID, "amount": num("7.00")}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OutcomeUnknown, "{e}");
+    assert_eq!(emu.applied("update_customer_account_amount"), 0, "not yet");
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    assert_eq!(emu.applied("update_customer_account_amount"), 1);
+    assert_eq!(emu.state().partner.balance, before - Decimal::from(7));
+    assert_eq!(emu.received("update_customer_account_amount"), 1);
 }

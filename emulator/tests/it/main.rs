@@ -4,10 +4,15 @@
 mod auth;
 mod billing;
 mod common;
+mod conformance;
 mod coupons;
 mod customers;
+mod enterprise;
 mod facade;
 mod faults;
+mod intl;
 mod money;
 mod orders;
 mod process;
+mod resellers;
+mod usage;

@@ -19,7 +19,7 @@ async fn fund_and_reclaim_keep_the_sum() {
     let r = p
         .call(
             "update_customer_account_amount",
-            json!({"customer_id": a, "amount": "1234.56"}),
+            json!({"customer_id": a, "amount": num("1234.56")}),
         )
         .await
         .unwrap();
@@ -103,7 +103,7 @@ async fn money_errors_are_documented_codes() {
     let over = raw(
         &p,
         "update_customer_account_amount",
-        json!({"customer_id": a, "amount": "100000.01"}),
+        json!({"customer_id": a, "amount": num("100000.01")}),
     )
     .await
     .unwrap_err();
@@ -132,7 +132,13 @@ async fn money_errors_are_documented_codes() {
     )
     .await;
     assert_eq!(code(foreign), "CBC.99000000");
-    for bad in [json!("1.005"), json!(0), json!(-5), json!("abc")] {
+    for bad in [
+        num("1.005"),
+        json!(0),
+        json!(-5),
+        json!("abc"),
+        json!("10.00"),
+    ] {
         let e = raw(
             &p,
             "update_customer_account_amount",

@@ -116,7 +116,7 @@ async fn state_persists_across_restarts() {
         let id = new_customer(&p, "keep-1", None).await;
         p.call(
             "update_customer_account_amount",
-            json!({"customer_id": id, "amount": "12.34"}),
+            json!({"customer_id": id, "amount": num("12.34")}),
         )
         .await
         .unwrap();

@@ -11,6 +11,8 @@ impl Client {
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (customer; not for partner resale-type customers).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Paginated: `offset`/`limit`, items in `records`, total in `total_count`.
     pub async fn list_customer_account_change_records(
         &self,
@@ -23,6 +25,8 @@ impl Client {
     /// `POST /v2/accounts/customer-accounts/balances/batch-query`. Reads only: retried on transient failures.
     ///
     /// Partner credentials (csp|distributor; resale(代售) customers only).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     pub async fn list_customers_balances_detail(
         &self,
         req: ListCustomersBalancesDetailRequest,
@@ -34,6 +38,8 @@ impl Client {
     /// `GET /v2/accounts/partner-accounts/account-change-records`. Reads only: retried on transient failures.
     ///
     /// Partner credentials (partner).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Paginated: `offset`/`limit`, items in `records`, total in `total_count`.
     pub async fn list_partner_account_change_records(
@@ -48,6 +54,8 @@ impl Client {
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (customer).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Paginated: `offset`/`limit`, items in `stored_value_cards`, total in `total_count`.
     pub async fn list_stored_value_cards(
         &self,
@@ -57,9 +65,43 @@ impl Client {
             .await
     }
 
+    /// `POST /v2/partners/sub-customers/budget/query`. Reads only: retried on transient failures.
+    ///
+    /// Partner credentials (csp|distributor).
+    ///
+    /// International site only (`bss-intl.myhuaweicloud.com`).
+    ///
+    /// Docs: <https://support.huaweicloud.com/intl/en-us/api-bpconsole/mt_01006.html>
+    pub async fn list_sub_customer_budget(
+        &self,
+        req: ListSubCustomerBudgetRequest,
+    ) -> Result<ListSubCustomerBudgetResponse> {
+        self.call_typed(&operations::LIST_SUB_CUSTOMER_BUDGET, &req)
+            .await
+    }
+
+    /// `GET /v2/partners/sub-customers/budget/records`. Reads only: retried on transient failures.
+    ///
+    /// Partner credentials (csp|distributor).
+    ///
+    /// International site only (`bss-intl.myhuaweicloud.com`).
+    ///
+    /// Paginated: `offset`/`limit`, items in `record_list`, total in `total_count`, at most 100 per page.
+    ///
+    /// Docs: <https://support.huaweicloud.com/intl/en-us/api-bpconsole/mt_01007.html>
+    pub async fn list_sub_customer_budget_records(
+        &self,
+        req: ListSubCustomerBudgetRecordsRequest,
+    ) -> Result<ListSubCustomerBudgetRecordsResponse> {
+        self.call_typed(&operations::LIST_SUB_CUSTOMER_BUDGET_RECORDS, &req)
+            .await
+    }
+
     /// `POST /v2/accounts/partner-accounts/reclaim`. Moves money: never retried once sent.
     ///
     /// Partner credentials (csp|distributor; resale(代售) customers only).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     pub async fn reclaim_to_partner_account(
         &self,
         req: ReclaimToPartnerAccountRequest,
@@ -81,9 +123,56 @@ impl Client {
             .await
     }
 
+    /// `GET /v2/accounts/customer-accounts/expenditure-quota`. Reads only: retried on transient failures.
+    ///
+    /// Customer credentials (a partner uses the customer's assumed-role token) (customer only).
+    ///
+    /// International site only (`bss-intl.myhuaweicloud.com`).
+    ///
+    /// Docs: <https://support.huaweicloud.com/intl/en-us/api-oce/mac_00004.html>
+    pub async fn show_customer_expenditure_quota(
+        &self,
+        req: ShowCustomerExpenditureQuotaRequest,
+    ) -> Result<ShowCustomerExpenditureQuotaResponse> {
+        self.call_typed(&operations::SHOW_CUSTOMER_EXPENDITURE_QUOTA, &req)
+            .await
+    }
+
+    /// `GET /v2/partners/credit/consumption-quota`. Reads only: retried on transient failures.
+    ///
+    /// Partner credentials (csp|distributor).
+    ///
+    /// International site only (`bss-intl.myhuaweicloud.com`).
+    ///
+    /// Docs: <https://support.huaweicloud.com/intl/en-us/api-bpconsole/cq_001.html>
+    pub async fn show_partner_consumption_quota(
+        &self,
+        req: ShowPartnerConsumptionQuotaRequest,
+    ) -> Result<ShowPartnerConsumptionQuotaResponse> {
+        self.call_typed(&operations::SHOW_PARTNER_CONSUMPTION_QUOTA, &req)
+            .await
+    }
+
+    /// `GET /v2/partners/sub-customers/budget`. Reads only: retried on transient failures.
+    ///
+    /// Partner credentials (csp|distributor).
+    ///
+    /// International site only (`bss-intl.myhuaweicloud.com`).
+    ///
+    /// Docs: <https://support.huaweicloud.com/intl/en-us/api-bpconsole/mt_01004.html>
+    pub async fn show_sub_customer_budget(
+        &self,
+        req: ShowSubCustomerBudgetRequest,
+    ) -> Result<ShowSubCustomerBudgetResponse> {
+        self.call_typed(&operations::SHOW_SUB_CUSTOMER_BUDGET, &req)
+            .await
+    }
+
     /// `POST /v2/accounts/partner-accounts/adjust-amount`. Moves money: never retried once sent.
     ///
     /// Partner credentials (csp|distributor; resale(代售) customers only).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Docs: <https://support.huaweicloud.com/api-bpconsole/mt_060005.html>
     pub async fn update_customer_account_amount(
@@ -91,6 +180,23 @@ impl Client {
         req: UpdateCustomerAccountAmountRequest,
     ) -> Result<UpdateCustomerAccountAmountResponse> {
         self.call_typed(&operations::UPDATE_CUSTOMER_ACCOUNT_AMOUNT, &req)
+            .await
+    }
+
+    /// `POST /v2/partners/sub-customers/budget`. Changes state (not money): not retried once it may have reached the server.
+    ///
+    /// Partner credentials (csp|distributor).
+    ///
+    /// International site only (`bss-intl.myhuaweicloud.com`).
+    ///
+    /// Note: sets the budget to an absolute target amount (docs mt_01005), so it is a `write`, not a transfer: repeating it leaves the same budget.
+    ///
+    /// Docs: <https://support.huaweicloud.com/intl/en-us/api-bpconsole/mt_01005.html>
+    pub async fn update_sub_customer_budget(
+        &self,
+        req: UpdateSubCustomerBudgetRequest,
+    ) -> Result<UpdateSubCustomerBudgetResponse> {
+        self.call_typed(&operations::UPDATE_SUB_CUSTOMER_BUDGET, &req)
             .await
     }
 }

@@ -11,6 +11,8 @@ impl Client {
     ///
     /// Partner credentials (csp|distributor).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Paginated: `offset`/`limit`, items in `sub_customers`, total in `total_count`, at most 100 per page.
     ///
     /// Docs: <https://support.huaweicloud.com/api-bpconsole/mt_000503.html>
@@ -25,6 +27,8 @@ impl Client {
     /// `GET /v2/bills/customer-bills/fee-records`. Reads only: retried on transient failures.
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (customer).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Paginated: `offset`/`limit`, items in `records`, total in `total_count`.
     pub async fn list_customer_bills_fee_records(
@@ -63,9 +67,39 @@ impl Client {
             .await
     }
 
+    /// `GET /v1.0/{domain_id}/payments/intl-invoices`. Reads only: retried on transient failures.
+    ///
+    /// Partner or customer credentials (bpconsole: csp|distributor; oce: customer).
+    ///
+    /// International site only (`bss-intl.myhuaweicloud.com`).
+    ///
+    /// Note: `offset` is a page number from 1 (docs miv_01005), not a record offset, so the operation is not declared paginated; {domain_id} is the caller's account id (the SDK fills it in from the credentials).
+    ///
+    /// Docs: <https://support.huaweicloud.com/intl/en-us/api-bpconsole/miv_01005.html>, <https://support.huaweicloud.com/intl/en-us/api-oce/miv_01005.html>
+    pub async fn list_invoices(&self, req: ListInvoicesRequest) -> Result<ListInvoicesResponse> {
+        self.call_typed(&operations::LIST_INVOICES, &req).await
+    }
+
+    /// `GET /v2/bills/partner-bills/postpaid-bill-summary`. Reads only: retried on transient failures.
+    ///
+    /// Partner credentials (csp|distributor).
+    ///
+    /// International site only (`bss-intl.myhuaweicloud.com`).
+    ///
+    /// Docs: <https://support.huaweicloud.com/intl/en-us/api-bpconsole/mb_00003.html>
+    pub async fn list_postpaid_bill_sum(
+        &self,
+        req: ListPostpaidBillSumRequest,
+    ) -> Result<ListPostpaidBillSumResponse> {
+        self.call_typed(&operations::LIST_POSTPAID_BILL_SUM, &req)
+            .await
+    }
+
     /// `GET /v2/bills/customer-bills/resources/usage/details`. Reads only: retried on transient failures.
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (customer).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Paginated: `offset`/`limit`, items in `usage_info_list`, total in `total_count`.
     pub async fn list_resource_usage(
@@ -80,6 +114,8 @@ impl Client {
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (customer).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Paginated: `offset`/`limit`, items in `summary_usage_info_list`, total in `total_count`.
     pub async fn list_resource_usage_summary(
         &self,
@@ -92,6 +128,8 @@ impl Client {
     /// `GET /v2/bills/subcustomer-bills/res-fee-records`. Reads only: retried on transient failures.
     ///
     /// Partner credentials (csp|distributor).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Paginated: `offset`/`limit`, items in `fee_records`, total in `total_count`.
     ///
@@ -107,6 +145,8 @@ impl Client {
     /// `GET /v2/bills/partner-bills/subcustomer-bills/monthly-sum`. Reads only: retried on transient failures.
     ///
     /// Partner credentials (csp|distributor).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Paginated: `offset`/`limit`, items in `bill_sums`, total in `count`.
     ///

@@ -20,6 +20,8 @@ impl Client {
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (customer (enterprise master may query sub-accounts)).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Paginated: `offset`/`limit`, items in `details`, total in `total_count`.
     pub async fn list_customer_bills_monthly_break_down(
         &self,

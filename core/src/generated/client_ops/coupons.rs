@@ -11,6 +11,8 @@ impl Client {
     ///
     /// Partner credentials (csp|distributor; resale(代售) customers only).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Note: HTTP 200 may carry per-item failures in error_details.
     ///
     /// Docs: <https://support.huaweicloud.com/api-bpconsole/mp_02002.html>
@@ -26,6 +28,8 @@ impl Client {
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (customer; not for partner resale-type customers).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Paginated: `offset`/`limit`, items in `records`, total in `total_count`, at most 100 per page.
     pub async fn list_customer_coupon_change_records(
         &self,
@@ -38,6 +42,8 @@ impl Client {
     /// `GET /v2/promotions/benefits/partner-coupons`. Reads only: retried on transient failures.
     ///
     /// Partner credentials (csp|distributor).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Paginated: `offset`/`limit`, items in `user_coupons`, total in `total_count`.
     ///
@@ -54,6 +60,8 @@ impl Client {
     ///
     /// Partner credentials (csp|distributor).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Paginated: `offset`/`limit`, items in `records`, total in `total_count`.
     ///
     /// Note: query operation_types is a list sent as repeated keys (SDK collection_format=multi); query coupon_ids is a list sent as repeated keys (SDK collection_format=multi).
@@ -69,6 +77,8 @@ impl Client {
     ///
     /// Partner credentials (csp|distributor).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Paginated: `offset`/`limit`, items in `quotas`, total in `total_count`.
     pub async fn list_quota_coupons(
         &self,
@@ -80,6 +90,8 @@ impl Client {
     /// `GET /v2/promotions/benefits/coupons`. Reads only: retried on transient failures.
     ///
     /// Partner or customer credentials (partner: own/reseller coupons; customer: own coupons).
+    ///
+    /// Site-specific: `indirect_partner_id` (China site only).
     ///
     /// Paginated: `offset`/`limit`, items in `user_coupons`, total in `count`.
     ///
@@ -97,6 +109,8 @@ impl Client {
     /// `POST /v2/promotions/benefits/partner-coupons/reclaim`. Moves money: never retried once sent.
     ///
     /// Partner credentials (csp|distributor; resale(代售) customers only).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Note: no response fields in SDK (empty/204 body).
     pub async fn reclaim_partner_coupons(

@@ -24,6 +24,8 @@ impl Client {
     ///
     /// Partner credentials (csp|distributor).
     ///
+    /// Site-specific: `mobile_phone` (China site only), `cooperation_type` (China site only), `domain_area` (international site only, required there), `email` (international site only).
+    ///
     /// Docs: <https://support.huaweicloud.com/api-bpconsole/mc_00016.html>
     pub async fn create_sub_customer(
         &self,
@@ -33,9 +35,26 @@ impl Client {
             .await
     }
 
+    /// `POST /v2/partners/sub-customers/freeze`. Changes state (not money): not retried once it may have reached the server.
+    ///
+    /// Partner credentials (csp|distributor).
+    ///
+    /// International site only (`bss-intl.myhuaweicloud.com`).
+    ///
+    /// Docs: <https://support.huaweicloud.com/intl/en-us/api-bpconsole/mc_00027.html>
+    pub async fn freeze_sub_customers(
+        &self,
+        req: FreezeSubCustomersRequest,
+    ) -> Result<FreezeSubCustomersResponse> {
+        self.call_typed(&operations::FREEZE_SUB_CUSTOMERS, &req)
+            .await
+    }
+
     /// `POST /v2/partners/sub-customers/new-customers-tags/batch-query`. Reads only: retried on transient failures.
     ///
     /// Partner credentials (csp|distributor).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Paginated: `offset`/`limit`, items in `new_customer_tags`.
     pub async fn list_sub_customer_new_tag(
@@ -64,12 +83,29 @@ impl Client {
     ///
     /// Partner credentials (csp|distributor).
     ///
+    /// Site-specific: `mobile_phone` (China site only, required there), `scene` (China site only), `customer_id` (China site only), `email` (international site only, required there).
+    ///
     /// Note: no response fields in SDK (empty/204 body).
     pub async fn send_verification_message_code(
         &self,
         req: SendVerificationMessageCodeRequest,
     ) -> Result<SendVerificationMessageCodeResponse> {
         self.call_typed(&operations::SEND_VERIFICATION_MESSAGE_CODE, &req)
+            .await
+    }
+
+    /// `POST /v2/partners/sub-customers/unfreeze`. Changes state (not money): not retried once it may have reached the server.
+    ///
+    /// Partner credentials (csp|distributor).
+    ///
+    /// International site only (`bss-intl.myhuaweicloud.com`).
+    ///
+    /// Docs: <https://support.huaweicloud.com/intl/en-us/api-bpconsole/mc_00028.html>
+    pub async fn unfreeze_sub_customers(
+        &self,
+        req: UnfreezeSubCustomersRequest,
+    ) -> Result<UnfreezeSubCustomersResponse> {
+        self.call_typed(&operations::UNFREEZE_SUB_CUSTOMERS, &req)
             .await
     }
 }

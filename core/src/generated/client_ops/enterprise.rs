@@ -10,6 +10,8 @@ impl Client {
     /// `POST /v2/enterprises/multi-accounts/transfer-coupon`. Moves money: never retried once sent.
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (enterprise master account only).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     pub async fn claim_enterprise_multi_account_coupon(
         &self,
         req: ClaimEnterpriseMultiAccountCouponRequest,
@@ -35,6 +37,8 @@ impl Client {
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (enterprise master account only).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Note: no response fields in SDK (empty/204 body).
     pub async fn create_sub_enterprise_account(
         &self,
@@ -48,6 +52,8 @@ impl Client {
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (enterprise master account only).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Paginated: `offset`/`limit`, items in `amount_infos`, total in `total_count`.
     pub async fn list_enterprise_multi_account(
         &self,
@@ -60,6 +66,8 @@ impl Client {
     /// `GET /v2/enterprises/multi-accounts/enterprise-organizations`. Reads only: retried on transient failures.
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (enterprise master account only).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Docs: <https://support.huaweicloud.com/api-oce/ep_00020.html>
     pub async fn list_enterprise_organizations(
@@ -87,6 +95,8 @@ impl Client {
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (enterprise master account only).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Paginated: `offset`/`limit`, items in `avail_retrieve_coupons`, total in `total_count`.
     ///
     /// Note: odd wire names (sic): ICouponUseLimitInfoV2.use_limiti_info_id.
@@ -101,6 +111,8 @@ impl Client {
     /// `GET /v2/enterprises/multi-accounts/transfer-coupons`. Reads only: retried on transient failures.
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (enterprise master account only).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Paginated: `offset`/`limit`, items in `avail_transfer_coupons`, total in `total_count`.
     ///
@@ -117,6 +129,8 @@ impl Client {
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (enterprise master account only).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Note: odd wire names (sic): ReclaimEnterpriseMultiAccountCouponResponse.real_retrieve_amout.
     pub async fn reclaim_enterprise_multi_account_coupon(
         &self,
@@ -129,6 +143,8 @@ impl Client {
     /// `POST /v2/enterprises/multi-accounts/retrieve-amount`. Moves money: never retried once sent.
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (enterprise master account only).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Note: no response fields in SDK (empty/204 body).
     pub async fn reclaim_sub_enterprise_amount(
@@ -143,6 +159,8 @@ impl Client {
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (enterprise master account only).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Note: no response fields in SDK (empty/204 body).
     pub async fn send_sms_verification_code(
         &self,
@@ -156,6 +174,8 @@ impl Client {
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (enterprise master account only).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Paginated: `offset`/`limit`, items in `amount_infos`, total in `total_count`.
     pub async fn show_multi_account_transfer_amount(
         &self,
@@ -168,6 +188,8 @@ impl Client {
     /// `POST /v2/enterprises/multi-accounts/transfer-amount`. Moves money: never retried once sent.
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (enterprise master account only).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Note: no response fields in SDK (empty/204 body).
     pub async fn update_sub_enterprise_amount(

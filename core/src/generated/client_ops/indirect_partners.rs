@@ -11,6 +11,8 @@ impl Client {
     ///
     /// Partner credentials (distributor (一级经销商) only).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Paginated: `offset`/`limit`, items in `records`, total in `total_count`.
     pub async fn list_coupon_quotas_records(
         &self,
@@ -39,6 +41,8 @@ impl Client {
     ///
     /// Partner credentials (distributor (一级经销商) only).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Paginated: `offset`/`limit`, items in `quotas`, total in `total_count`, at most 100 per page.
     pub async fn list_issued_coupon_quotas(
         &self,
@@ -51,6 +55,8 @@ impl Client {
     /// `GET /v3/accounts/partner-accounts/adjust-records`. Reads only: retried on transient failures.
     ///
     /// Partner credentials (csp|distributor).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Paginated: `offset`/`limit`, items in `records`, total in `total_count`.
     pub async fn list_partner_adjust_records(
@@ -65,6 +71,8 @@ impl Client {
     ///
     /// Partner credentials (distributor (for its resellers) or reseller (self)).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Note: money fields typed float (not decimal) in SDK: AccountBalanceV2.amount|AccountBalanceV2.credit_amount|AccountBalanceV2.designated_amount.
     pub async fn list_partner_balances(
         &self,
@@ -77,6 +85,8 @@ impl Client {
     /// `POST /v2/partners/coupon-quotas/indirect-partner-reclaim`. Moves money: never retried once sent.
     ///
     /// Partner credentials (distributor (一级经销商) only).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Note: HTTP 200 may carry per-item failures in error_details.
     ///
@@ -92,6 +102,8 @@ impl Client {
     /// `POST /v2/accounts/partner-accounts/indirect-partner-reclaim`. Moves money: never retried once sent.
     ///
     /// Partner credentials (distributor (一级经销商) only).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     pub async fn reclaim_indirect_partner_account(
         &self,
         req: ReclaimIndirectPartnerAccountRequest,
@@ -103,6 +115,8 @@ impl Client {
     /// `POST /v2/partners/coupon-quotas/indirect-partner-adjust`. Moves money: never retried once sent.
     ///
     /// Partner credentials (distributor (一级经销商) only).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Note: HTTP 200 may carry per-item failures in error_details.
     pub async fn update_coupon_quotas(
@@ -116,6 +130,8 @@ impl Client {
     /// `POST /v2/accounts/partner-accounts/indirect-partner-adjust`. Moves money: never retried once sent.
     ///
     /// Partner credentials (distributor (一级经销商) only).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Docs: <https://support.huaweicloud.com/api-bpconsole/espp_00001.html>
     pub async fn update_indirect_partner_account(

@@ -41,6 +41,8 @@ impl Client {
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (customer only (partner rejected)).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Note: odd wire names (sic): LimitInfoV2.use_limiti_info_id; money fields typed float (not decimal) in SDK: CouponInfoV2.balance|CouponInfoV2.face_value.
     pub async fn list_order_coupons_by_order_id(
         &self,

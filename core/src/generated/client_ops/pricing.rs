@@ -11,6 +11,8 @@ impl Client {
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (customer (api-oce only)).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Paginated: `offset`/`limit`, items in `product_quoting_items`, total in `total_count`, at most 1000 per page.
     ///
     /// Docs: <https://support.huaweicloud.com/api-oce/mp_02008.html>
@@ -25,6 +27,8 @@ impl Client {
     /// `GET /v2/products/incentive-discount-policies`. Reads only: retried on transient failures.
     ///
     /// Partner credentials (csp|distributor).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Paginated: `offset`/`limit`, items in `policies`, total in `total_count`.
     pub async fn list_incentive_discount_policies(

@@ -42,6 +42,23 @@ impl Client {
             .await
     }
 
+    /// `POST /v2/products/resource-specs-price/query`. Reads only: retried on transient failures.
+    ///
+    /// Partner or customer credentials (bpconsole: csp|distributor; oce: customer).
+    ///
+    /// International site only (`bss-intl.myhuaweicloud.com`).
+    ///
+    /// Paginated by marker: `marker`/`limit`, next marker in `page_info.next_marker`, items in `resource_spec_infos`.
+    ///
+    /// Docs: <https://support.huaweicloud.com/intl/zh-cn/api-bpconsole/qct_00009.html>, <https://support.huaweicloud.com/intl/en-us/api-oce/qct_00009.html>
+    pub async fn list_resource_specs_price(
+        &self,
+        req: ListResourceSpecsPriceRequest,
+    ) -> Result<ListResourceSpecsPriceResponse> {
+        self.call_typed(&operations::LIST_RESOURCE_SPECS_PRICE, &req)
+            .await
+    }
+
     /// `GET /v2/products/resource-types`. Reads only: retried on transient failures.
     ///
     /// Partner or customer credentials (partner or customer).

@@ -33,6 +33,8 @@ impl Client {
     ///
     /// Partner credentials (csp|distributor (customer_id in body/query)).
     ///
+    /// Site-specific: `bank_card_info` (China site only).
+    ///
     /// Docs: <https://support.huaweicloud.com/api-bpconsole/mc_00017.html>
     pub async fn create_personal_realname_auth(
         &self,
@@ -46,6 +48,8 @@ impl Client {
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (customer master account only).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Docs: <https://support.huaweicloud.com/api-oce/mac_00005.html>
     pub async fn show_real_name_auth_qr_code(
         &self,
@@ -58,6 +62,8 @@ impl Client {
     /// `GET /v2/customers/real-name-auth-status`. Reads only: retried on transient failures.
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (customer master account only).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     pub async fn show_real_name_auth_status(
         &self,
         req: ShowRealNameAuthStatusRequest,

@@ -119,6 +119,8 @@ impl Client {
     /// `POST /v2/orders/subscriptions/resources/to-on-demand/instantly`. Moves money: never retried once sent.
     ///
     /// Customer credentials (a partner uses the customer's assumed-role token) (customer only).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     pub async fn update_period_to_on_demand_instantly(
         &self,
         req: UpdatePeriodToOnDemandInstantlyRequest,

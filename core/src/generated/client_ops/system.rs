@@ -11,6 +11,8 @@ impl Client {
     ///
     /// Partner or customer credentials (partner or customer).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Paginated: `offset`/`limit`, items in `cities`, total in `count`, at most 1000 per page.
     pub async fn list_cities(&self, req: ListCitiesRequest) -> Result<ListCitiesResponse> {
         self.call_typed(&operations::LIST_CITIES, &req).await
@@ -20,6 +22,8 @@ impl Client {
     ///
     /// Partner or customer credentials (partner or customer).
     ///
+    /// China site only (`bss.myhuaweicloud.com`).
+    ///
     /// Paginated: `offset`/`limit`, items in `counties`, total in `count`, at most 1000 per page.
     pub async fn list_counties(&self, req: ListCountiesRequest) -> Result<ListCountiesResponse> {
         self.call_typed(&operations::LIST_COUNTIES, &req).await
@@ -28,6 +32,8 @@ impl Client {
     /// `GET /v2/systems/configs/provinces`. Reads only: retried on transient failures.
     ///
     /// Partner or customer credentials (partner or customer).
+    ///
+    /// China site only (`bss.myhuaweicloud.com`).
     ///
     /// Paginated: `offset`/`limit`, items in `provinces`, total in `count`, at most 1000 per page.
     ///

@@ -45,6 +45,7 @@ hc_model! {
     ///
     /// Flat: the path, query and header parameters and the JSON body's fields side by side.
     pub struct ListCustomersBalancesDetailRequest {
+        /// 1 to 100 items.
         req plain customer_infos: Vec<CustomerInfoV2> = "customer_infos",
         opt plain indirect_partner_id: String = "indirect_partner_id",
     }
@@ -113,6 +114,57 @@ hc_model! {
 }
 
 hc_model! {
+    /// Request of [`Client::list_sub_customer_budget`](crate::Client::list_sub_customer_budget): `POST /v2/partners/sub-customers/budget/query`.
+    ///
+    /// Flat: the path, query and header parameters and the JSON body's fields side by side.
+    pub struct ListSubCustomerBudgetRequest {
+        /// 1 to 100 items.
+        req plain customer_ids: Vec<String> = "customer_ids",
+        /// At most 64 characters.
+        opt plain indirect_partner_id: String = "indirect_partner_id",
+    }
+}
+
+hc_model! {
+    /// Response of [`Client::list_sub_customer_budget`](crate::Client::list_sub_customer_budget).
+    pub struct ListSubCustomerBudgetResponse {
+        opt plain measure_id: i64 = "measure_id",
+        opt plain currency: String = "currency",
+        opt plain budget_infos: Vec<BudgetInfo> = "budget_infos",
+    }
+}
+
+hc_model! {
+    /// Request of [`Client::list_sub_customer_budget_records`](crate::Client::list_sub_customer_budget_records): `GET /v2/partners/sub-customers/budget/records`.
+    ///
+    /// Flat: the path, query and header parameters side by side.
+    pub struct ListSubCustomerBudgetRecordsRequest {
+        /// Query parameter. At most 64 characters.
+        req plain customer_id: String = "customer_id",
+        /// Query parameter. At most 64 characters.
+        opt plain indirect_partner_id: String = "indirect_partner_id",
+        /// Query parameter. One of `SETTING`, `DELETE`. At most 10 characters.
+        opt plain operation_type: String = "operation_type",
+        /// Query parameter. One of `MONTHLY`, `PACKAGE`. At most 10 characters.
+        opt plain budget_type: String = "budget_type",
+        /// Query parameter. At least 0.
+        opt plain offset: i64 = "offset",
+        /// Query parameter. From 1 to 100.
+        opt plain limit: i64 = "limit",
+    }
+}
+
+hc_model! {
+    /// Response of [`Client::list_sub_customer_budget_records`](crate::Client::list_sub_customer_budget_records).
+    pub struct ListSubCustomerBudgetRecordsResponse {
+        opt plain total_count: i64 = "total_count",
+        opt plain measure_id: i64 = "measure_id",
+        opt plain currency: String = "currency",
+        opt plain record_list: Vec<BudgetRecordInfo> = "record_list",
+    }
+}
+
+hc_model! {
     /// Request of [`Client::reclaim_to_partner_account`](crate::Client::reclaim_to_partner_account): `POST /v2/accounts/partner-accounts/reclaim`.
     ///
     /// Flat: the path, query and header parameters and the JSON body's fields side by side.
@@ -150,6 +202,70 @@ hc_model! {
 }
 
 hc_model! {
+    /// Request of [`Client::show_customer_expenditure_quota`](crate::Client::show_customer_expenditure_quota): `GET /v2/accounts/customer-accounts/expenditure-quota`.
+    ///
+    /// The operation takes no parameters.
+    pub struct ShowCustomerExpenditureQuotaRequest {
+    }
+}
+
+hc_model! {
+    /// Response of [`Client::show_customer_expenditure_quota`](crate::Client::show_customer_expenditure_quota).
+    pub struct ShowCustomerExpenditureQuotaResponse {
+        opt dec granting_amount: Decimal = "granting_amount",
+        opt dec granting_amount_used: Decimal = "granting_amount_used",
+        opt dec percentage_granting_amount_used: Decimal = "percentage_granting_amount_used",
+        opt plain measure_id: i64 = "measure_id",
+        opt plain currency: String = "currency",
+    }
+}
+
+hc_model! {
+    /// Request of [`Client::show_partner_consumption_quota`](crate::Client::show_partner_consumption_quota): `GET /v2/partners/credit/consumption-quota`.
+    ///
+    /// The operation takes no parameters.
+    pub struct ShowPartnerConsumptionQuotaRequest {
+    }
+}
+
+hc_model! {
+    /// Response of [`Client::show_partner_consumption_quota`](crate::Client::show_partner_consumption_quota).
+    pub struct ShowPartnerConsumptionQuotaResponse {
+        opt plain consumption_quota: String = "consumption_quota",
+        opt plain amount: String = "amount",
+        opt plain coupon_amount: String = "coupon_amount",
+        opt plain due_amount: String = "due_amount",
+        opt plain unbilled_amount: String = "unbilled_amount",
+        opt plain used_consumption_quota: String = "used_consumption_quota",
+        opt plain measure_id: i64 = "measure_id",
+        opt plain currency: String = "currency",
+    }
+}
+
+hc_model! {
+    /// Request of [`Client::show_sub_customer_budget`](crate::Client::show_sub_customer_budget): `GET /v2/partners/sub-customers/budget`.
+    ///
+    /// Flat: the path, query and header parameters side by side.
+    pub struct ShowSubCustomerBudgetRequest {
+        /// Query parameter. At most 64 characters.
+        req plain customer_id: String = "customer_id",
+        /// Query parameter. At most 64 characters.
+        opt plain indirect_partner_id: String = "indirect_partner_id",
+    }
+}
+
+hc_model! {
+    /// Response of [`Client::show_sub_customer_budget`](crate::Client::show_sub_customer_budget).
+    pub struct ShowSubCustomerBudgetResponse {
+        opt dec budget_amount: Decimal = "budget_amount",
+        opt dec used_amount: Decimal = "used_amount",
+        opt plain measure_id: i64 = "measure_id",
+        opt plain currency: String = "currency",
+        opt plain budget_type: String = "budget_type",
+    }
+}
+
+hc_model! {
     /// Request of [`Client::update_customer_account_amount`](crate::Client::update_customer_account_amount): `POST /v2/accounts/partner-accounts/adjust-amount`.
     ///
     /// Flat: the path, query and header parameters and the JSON body's fields side by side.
@@ -165,6 +281,31 @@ hc_model! {
     /// Response of [`Client::update_customer_account_amount`](crate::Client::update_customer_account_amount).
     pub struct UpdateCustomerAccountAmountResponse {
         opt plain transfer_id: String = "transfer_id",
+    }
+}
+
+hc_model! {
+    /// Request of [`Client::update_sub_customer_budget`](crate::Client::update_sub_customer_budget): `POST /v2/partners/sub-customers/budget`.
+    ///
+    /// Flat: the path, query and header parameters and the JSON body's fields side by side.
+    pub struct UpdateSubCustomerBudgetRequest {
+        /// At most 64 characters.
+        req plain customer_id: String = "customer_id",
+        /// From 0.01 to 2147483647.
+        req dec budget_amount: Decimal = "budget_amount",
+        /// One of `0`, `1`.
+        opt plain cancel_partner_frozen: String = "cancel_partner_frozen",
+        /// At most 64 characters.
+        opt plain indirect_partner_id: String = "indirect_partner_id",
+        /// One of `MONTHLY`, `PACKAGE`.
+        opt plain budget_type: String = "budget_type",
+        opt plain frozen_operate_type: i64 = "frozen_operate_type",
+    }
+}
+
+hc_model! {
+    /// Response of [`Client::update_sub_customer_budget`](crate::Client::update_sub_customer_budget).
+    pub struct UpdateSubCustomerBudgetResponse {
     }
 }
 
@@ -195,6 +336,29 @@ hc_model! {
         opt plain r#type: String = "type",
         opt plain customer_id: String = "customer_id",
         opt plain account_name: String = "account_name",
+    }
+}
+
+hc_model! {
+    /// `BudgetInfo`, used by [`list_sub_customer_budget`](crate::Client::list_sub_customer_budget).
+    pub struct BudgetInfo {
+        opt plain customer_id: String = "customer_id",
+        opt dec budget_amount: Decimal = "budget_amount",
+        opt dec used_amount: Decimal = "used_amount",
+        opt plain budget_type: String = "budget_type",
+    }
+}
+
+hc_model! {
+    /// `BudgetRecordInfo`, used by [`list_sub_customer_budget_records`](crate::Client::list_sub_customer_budget_records).
+    pub struct BudgetRecordInfo {
+        opt dec budget_amount: Decimal = "budget_amount",
+        opt plain operation_type: String = "operation_type",
+        opt plain operation_time: String = "operation_time",
+        opt plain operator: String = "operator",
+        opt plain budget_type: String = "budget_type",
+        opt plain partner_corp_name: String = "partner_corp_name",
+        opt plain partner_account_name: String = "partner_account_name",
     }
 }
 

@@ -171,6 +171,55 @@ hc_model! {
 }
 
 hc_model! {
+    /// Request of [`Client::list_invoices`](crate::Client::list_invoices): `GET /v1.0/{domain_id}/payments/intl-invoices`.
+    ///
+    /// Flat: the path, query and header parameters side by side.
+    pub struct ListInvoicesRequest {
+        /// Path parameter. At most 64 characters.
+        req plain domain_id: String = "domain_id",
+        /// Query parameter. At most 64 characters.
+        req plain start_time: String = "start_time",
+        /// Query parameter. At most 64 characters.
+        req plain end_time: String = "end_time",
+        /// Query parameter. From 1 to 99999.
+        req plain offset: i64 = "offset",
+        /// Query parameter. From 1 to 100.
+        req plain limit: i64 = "limit",
+    }
+}
+
+hc_model! {
+    /// Response of [`Client::list_invoices`](crate::Client::list_invoices).
+    pub struct ListInvoicesResponse {
+        opt plain count: i64 = "count",
+        opt plain invoices: Vec<InvoiceRequestInfoIntl> = "invoices",
+    }
+}
+
+hc_model! {
+    /// Request of [`Client::list_postpaid_bill_sum`](crate::Client::list_postpaid_bill_sum): `GET /v2/bills/partner-bills/postpaid-bill-summary`.
+    ///
+    /// Flat: the path, query and header parameters side by side.
+    pub struct ListPostpaidBillSumRequest {
+        /// Query parameter. At most 10 characters.
+        req plain bill_cycle: String = "bill_cycle",
+    }
+}
+
+hc_model! {
+    /// Response of [`Client::list_postpaid_bill_sum`](crate::Client::list_postpaid_bill_sum).
+    pub struct ListPostpaidBillSumResponse {
+        opt plain bill_cycle: String = "bill_cycle",
+        opt dec initial_amount_due: Decimal = "initial_amount_due",
+        opt dec consume_amount: Decimal = "consume_amount",
+        opt dec refunds: Decimal = "refunds",
+        opt dec adjustments: Decimal = "adjustments",
+        opt dec tax_amount: Decimal = "tax_amount",
+        opt plain currency: String = "currency",
+    }
+}
+
+hc_model! {
     /// Request of [`Client::list_resource_usage`](crate::Client::list_resource_usage): `GET /v2/bills/customer-bills/resources/usage/details`.
     ///
     /// Flat: the path, query and header parameters side by side.
@@ -424,6 +473,55 @@ hc_model! {
 }
 
 hc_model! {
+    /// `InvoiceRequestInfoIntl`, used by [`list_invoices`](crate::Client::list_invoices).
+    pub struct InvoiceRequestInfoIntl {
+        /// Wire name `requestId`.
+        opt plain requestid: String = "requestId",
+        /// Wire name `cancelReason`.
+        opt plain cancelreason: String = "cancelReason",
+        /// Wire name `titleType`.
+        opt plain titletype: i64 = "titleType",
+        /// Wire name `channelType`.
+        opt plain channeltype: i64 = "channelType",
+        /// Wire name `invoiceType`.
+        opt plain invoicetype: i64 = "invoiceType",
+        /// Wire name `invoiceTitle`.
+        opt plain invoicetitle: String = "invoiceTitle",
+        /// Wire name `invoiceAmount`.
+        opt dec invoiceamount: Decimal = "invoiceAmount",
+        /// Wire name `invoiceMethod`.
+        opt plain invoicemethod: i64 = "invoiceMethod",
+        /// Wire name `invoiceClass`.
+        opt plain invoiceclass: i64 = "invoiceClass",
+        /// Wire name `invoiceState`.
+        opt plain invoicestate: i64 = "invoiceState",
+        /// Wire name `applyOpera`.
+        opt plain applyopera: String = "applyOpera",
+        /// Wire name `addressInfo`.
+        opt plain addressinfo: PostAddressInfoIntl = "addressInfo",
+        /// Wire name `applyTime`.
+        opt plain applytime: String = "applyTime",
+        /// Wire name `invoiceMode`.
+        opt plain invoicemode: String = "invoiceMode",
+        opt plain email: String = "email",
+        /// Wire name `requestMode`.
+        opt plain requestmode: String = "requestMode",
+        /// Wire name `srcRequestId`.
+        opt plain srcrequestid: String = "srcRequestId",
+        /// Wire name `salesId`.
+        opt plain salesid: String = "salesId",
+        /// Wire name `invoiceNo`.
+        opt plain invoiceno: String = "invoiceNo",
+        /// Wire name `tradeType`.
+        opt plain tradetype: i64 = "tradeType",
+        /// Wire name `billCycle`.
+        opt plain billcycle: String = "billCycle",
+        /// Wire name `taxList`.
+        opt plain taxlist: Vec<TaxInfo> = "taxList",
+    }
+}
+
+hc_model! {
     /// `MonthlyBillRecord`, used by [`list_customer_bills_fee_records`](crate::Client::list_customer_bills_fee_records).
     pub struct MonthlyBillRecord {
         opt plain bill_cycle: String = "bill_cycle",
@@ -518,6 +616,18 @@ hc_model! {
         opt plain is_spot: String = "is_spot",
         opt plain promotion_type: String = "promotion_type",
         opt plain payment_type: String = "payment_type",
+    }
+}
+
+hc_model! {
+    /// `PostAddressInfoIntl`, used by [`list_invoices`](crate::Client::list_invoices).
+    pub struct PostAddressInfoIntl {
+        opt plain address: String = "address",
+        opt plain recipients: String = "recipients",
+        /// Wire name `zipCode`.
+        opt plain zipcode: String = "zipCode",
+        /// Wire name `mobilePhone`.
+        opt plain mobilephone: String = "mobilePhone",
     }
 }
 
@@ -686,5 +796,23 @@ hc_model! {
         opt plain enterprise_project_id: String = "enterprise_project_id",
         opt plain order_type: i64 = "order_type",
         opt plain payment_type: String = "payment_type",
+    }
+}
+
+hc_model! {
+    /// `TaxInfo`, used by [`list_invoices`](crate::Client::list_invoices).
+    pub struct TaxInfo {
+        /// Wire name `taxClass`.
+        opt plain taxclass: String = "taxClass",
+        /// Wire name `taxRate`.
+        opt plain taxrate: String = "taxRate",
+        /// Wire name `subTaxClass`.
+        opt plain subtaxclass: String = "subTaxClass",
+        /// Wire name `taxAmount`.
+        opt dec taxamount: Decimal = "taxAmount",
+        /// Wire name `taxVisibleFlag`.
+        opt plain taxvisibleflag: String = "taxVisibleFlag",
+        /// Wire name `taxAccountingFlag`.
+        opt plain taxaccountingflag: String = "taxAccountingFlag",
     }
 }

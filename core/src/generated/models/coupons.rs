@@ -10,11 +10,15 @@ hc_model! {
     /// Flat: the path, query and header parameters and the JSON body's fields side by side.
     pub struct CreatePartnerCouponsRequest {
         req plain quota_id: String = "quota_id",
+        /// 1 to 100 items.
         req plain customer_ids: Vec<String> = "customer_ids",
+        /// At least 0.01.
         req dec face_value: Decimal = "face_value",
         opt plain valid_time: String = "valid_time",
         opt plain expire_time: String = "expire_time",
+        /// At most 10 items.
         opt plain cloud_service_types: Vec<String> = "cloud_service_types",
+        /// At most 10 items.
         opt plain product_ids: Vec<String> = "product_ids",
         opt plain memo: String = "memo",
         opt plain indirect_partner_id: String = "indirect_partner_id",
@@ -201,7 +205,7 @@ hc_model! {
         opt plain limit: i64 = "limit",
         /// Query parameter.
         opt plain source_id: String = "source_id",
-        /// Query parameter.
+        /// Query parameter. China site only.
         opt plain indirect_partner_id: String = "indirect_partner_id",
     }
 }

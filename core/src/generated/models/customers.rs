@@ -27,6 +27,7 @@ hc_model! {
     /// Flat: the path, query and header parameters and the JSON body's fields side by side.
     pub struct CreateSubCustomerRequest {
         opt plain domain_name: String = "domain_name",
+        /// China site only.
         opt plain mobile_phone: String = "mobile_phone",
         /// Secret: never printed.
         opt secret verification_code: String = "verification_code",
@@ -37,10 +38,13 @@ hc_model! {
         /// At least 8 characters. Secret: never printed.
         opt secret password: String = "password",
         opt plain is_close_market_ms: String = "is_close_market_ms",
+        /// China site only.
         opt plain cooperation_type: String = "cooperation_type",
         opt plain indirect_partner_id: String = "indirect_partner_id",
         opt plain include_association_result: bool = "include_association_result",
+        /// International site only, required there.
         opt plain domain_area: String = "domain_area",
+        /// International site only.
         opt plain email: String = "email",
     }
 }
@@ -50,6 +54,29 @@ hc_model! {
     pub struct CreateSubCustomerResponse {
         opt plain domain_id: String = "domain_id",
         opt plain domain_name: String = "domain_name",
+    }
+}
+
+hc_model! {
+    /// Request of [`Client::freeze_sub_customers`](crate::Client::freeze_sub_customers): `POST /v2/partners/sub-customers/freeze`.
+    ///
+    /// Flat: the path, query and header parameters and the JSON body's fields side by side.
+    pub struct FreezeSubCustomersRequest {
+        /// 1 to 10 items.
+        req plain customer_ids: Vec<String> = "customer_ids",
+        /// At most 256 characters.
+        req plain reason: String = "reason",
+        /// At most 64 characters.
+        opt plain indirect_partner_id: String = "indirect_partner_id",
+        /// One of `ACCOUNT`, `ACCOUNT_AND_RESOURCE`.
+        opt plain freeze_type: String = "freeze_type",
+    }
+}
+
+hc_model! {
+    /// Response of [`Client::freeze_sub_customers`](crate::Client::freeze_sub_customers).
+    pub struct FreezeSubCustomersResponse {
+        opt plain error_details: Vec<CustomerErrorDetail> = "error_details",
     }
 }
 
@@ -113,10 +140,14 @@ hc_model! {
     pub struct SendVerificationMessageCodeRequest {
         req plain receiver_type: i64 = "receiver_type",
         opt plain timeout: i64 = "timeout",
+        /// China site only, required there.
         opt plain mobile_phone: String = "mobile_phone",
         opt plain lang: String = "lang",
+        /// China site only.
         opt plain scene: i64 = "scene",
+        /// China site only.
         opt plain customer_id: String = "customer_id",
+        /// International site only, required there.
         opt plain email: String = "email",
     }
 }
@@ -128,9 +159,41 @@ hc_model! {
 }
 
 hc_model! {
+    /// Request of [`Client::unfreeze_sub_customers`](crate::Client::unfreeze_sub_customers): `POST /v2/partners/sub-customers/unfreeze`.
+    ///
+    /// Flat: the path, query and header parameters and the JSON body's fields side by side.
+    pub struct UnfreezeSubCustomersRequest {
+        /// 1 to 10 items.
+        req plain customer_ids: Vec<String> = "customer_ids",
+        /// At most 256 characters.
+        req plain reason: String = "reason",
+        /// At most 64 characters.
+        opt plain indirect_partner_id: String = "indirect_partner_id",
+        /// One of `ACCOUNT`, `ACCOUNT_AND_RESOURCE`.
+        opt plain unfreeze_type: String = "unfreeze_type",
+    }
+}
+
+hc_model! {
+    /// Response of [`Client::unfreeze_sub_customers`](crate::Client::unfreeze_sub_customers).
+    pub struct UnfreezeSubCustomersResponse {
+        opt plain error_details: Vec<CustomerErrorDetail> = "error_details",
+    }
+}
+
+hc_model! {
     /// `AccountManager`, used by [`list_sub_customers`](crate::Client::list_sub_customers).
     pub struct AccountManager {
         opt plain account_name: String = "account_name",
+    }
+}
+
+hc_model! {
+    /// `CustomerErrorDetail`, used by [`freeze_sub_customers`](crate::Client::freeze_sub_customers), [`unfreeze_sub_customers`](crate::Client::unfreeze_sub_customers).
+    pub struct CustomerErrorDetail {
+        opt plain error_code: String = "error_code",
+        opt plain error_msg: String = "error_msg",
+        opt plain id: String = "id",
     }
 }
 

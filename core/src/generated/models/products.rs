@@ -64,6 +64,38 @@ hc_model! {
 }
 
 hc_model! {
+    /// Request of [`Client::list_resource_specs_price`](crate::Client::list_resource_specs_price): `POST /v2/products/resource-specs-price/query`.
+    ///
+    /// Flat: the path, query and header parameters and the JSON body's fields side by side.
+    pub struct ListResourceSpecsPriceRequest {
+        /// Header. Wire name `X-Language`. One of `zh_CN`, `en_US`.
+        opt plain x_language: String = "X-Language",
+        /// 1 to 64 characters.
+        opt plain cloud_service_type: String = "cloud_service_type",
+        /// 1 to 64 characters.
+        opt plain resource_type: String = "resource_type",
+        /// 1 to 64 characters.
+        req plain region_code: String = "region_code",
+        /// At most 1 items.
+        opt plain filters: Vec<ResourceSpecsPriceFilter> = "filters",
+        opt plain need_attributes: bool = "need_attributes",
+        opt plain need_price: bool = "need_price",
+        opt plain marker: String = "marker",
+        /// At least 1.
+        opt plain limit: i64 = "limit",
+    }
+}
+
+hc_model! {
+    /// Response of [`Client::list_resource_specs_price`](crate::Client::list_resource_specs_price).
+    pub struct ListResourceSpecsPriceResponse {
+        opt plain page_info: ResourceSpecsPricePageInfo = "page_info",
+        opt plain region_code: String = "region_code",
+        opt plain resource_spec_infos: Vec<ResourceSpecInfo> = "resource_spec_infos",
+    }
+}
+
+hc_model! {
     /// Request of [`Client::list_resource_types`](crate::Client::list_resource_types): `GET /v2/products/resource-types`.
     ///
     /// Flat: the path, query and header parameters side by side.
@@ -158,6 +190,17 @@ hc_model! {
 }
 
 hc_model! {
+    /// `Attribute`, used by [`list_resource_specs_price`](crate::Client::list_resource_specs_price).
+    pub struct Attribute {
+        opt plain code: String = "code",
+        opt plain name: String = "name",
+        opt plain value: String = "value",
+        opt plain unit: String = "unit",
+        opt plain linear_range: LinearRange = "linear_range",
+    }
+}
+
+hc_model! {
     /// `CloudServiceBasic`, used by [`list_resource_specs`](crate::Client::list_resource_specs).
     pub struct CloudServiceBasic {
         opt plain cloud_service_type: String = "cloud_service_type",
@@ -182,6 +225,15 @@ hc_model! {
 }
 
 hc_model! {
+    /// `LinearRange`, used by [`list_resource_specs_price`](crate::Client::list_resource_specs_price).
+    pub struct LinearRange {
+        opt plain min: i64 = "min",
+        opt plain max: i64 = "max",
+        opt plain step: i64 = "step",
+    }
+}
+
+hc_model! {
     /// `MeasureUnitRest`, used by [`list_measure_units`](crate::Client::list_measure_units).
     pub struct MeasureUnitRest {
         opt plain measure_id: i64 = "measure_id",
@@ -199,6 +251,19 @@ hc_model! {
 }
 
 hc_model! {
+    /// `PriceItem`, used by [`list_resource_specs_price`](crate::Client::list_resource_specs_price).
+    pub struct PriceItem {
+        opt plain offering_id: String = "offering_id",
+        opt plain currency: String = "currency",
+        opt plain official_price: String = "official_price",
+        opt plain charging_mode: String = "charging_mode",
+        opt plain period_type: i64 = "period_type",
+        opt plain period_nums: Vec<i64> = "period_nums",
+        opt plain billing_usage_factor: String = "billing_usage_factor",
+    }
+}
+
+hc_model! {
     /// `ResourceBasicInfo`, used by [`list_service_resources`](crate::Client::list_service_resources).
     pub struct ResourceBasicInfo {
         opt plain resource_type_code: String = "resource_type_code",
@@ -209,10 +274,39 @@ hc_model! {
 }
 
 hc_model! {
+    /// `ResourceSpecInfo`, used by [`list_resource_specs_price`](crate::Client::list_resource_specs_price).
+    pub struct ResourceSpecInfo {
+        opt plain cloud_service_type: String = "cloud_service_type",
+        opt plain cloud_service_type_name: String = "cloud_service_type_name",
+        opt plain resource_type: String = "resource_type",
+        opt plain resource_type_name: String = "resource_type_name",
+        opt plain resource_spec: String = "resource_spec",
+        opt plain resource_spec_name: String = "resource_spec_name",
+        opt plain attributes: Vec<Attribute> = "attributes",
+        opt plain price_lists: Vec<PriceItem> = "price_lists",
+    }
+}
+
+hc_model! {
     /// `ResourceSpecsFilter`, used by [`list_resource_specs`](crate::Client::list_resource_specs).
     pub struct ResourceSpecsFilter {
         req plain key: String = "key",
         req plain value: String = "value",
+    }
+}
+
+hc_model! {
+    /// `ResourceSpecsPriceFilter`, used by [`list_resource_specs_price`](crate::Client::list_resource_specs_price).
+    pub struct ResourceSpecsPriceFilter {
+        req plain key: String = "key",
+        req plain value: String = "value",
+    }
+}
+
+hc_model! {
+    /// `ResourceSpecsPricePageInfo`, used by [`list_resource_specs_price`](crate::Client::list_resource_specs_price).
+    pub struct ResourceSpecsPricePageInfo {
+        opt plain next_marker: String = "next_marker",
     }
 }
 

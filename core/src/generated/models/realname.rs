@@ -68,6 +68,7 @@ hc_model! {
         opt plain change_type: i64 = "change_type",
         /// At most 64 characters.
         req plain xaccount_type: String = "xaccount_type",
+        /// China site only.
         opt plain bank_card_info: BankCardInfoV2 = "bank_card_info",
     }
 }

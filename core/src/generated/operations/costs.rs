@@ -3,7 +3,7 @@
 
 use crate::model_macros::{body, field, header, limited, one_of, query};
 use crate::operation::{
-    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Type,
+    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Sites, Type,
 };
 
 /// `POST /v4/costs/cost-analysed-bills/query`
@@ -16,6 +16,8 @@ pub static LIST_COSTS: Operation = Operation {
     category: "costs",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
         body(field("time_condition", Type::Model("TimeCondition"), true)),
@@ -42,6 +44,8 @@ pub static LIST_CUSTOMER_BILLS_MONTHLY_BREAK_DOWN: Operation = Operation {
     category: "costs",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
         query(field("shared_month", Type::String, true)),

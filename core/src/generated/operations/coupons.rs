@@ -3,7 +3,8 @@
 
 use crate::model_macros::{body, field, limited, query};
 use crate::operation::{
-    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Type,
+    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, SiteField,
+    Sites, Type,
 };
 
 /// `POST /v2/promotions/benefits/partner-coupons`
@@ -16,14 +17,16 @@ pub static CREATE_PARTNER_COUPONS: Operation = Operation {
     category: "coupons",
     effect: Effect::WriteMoney,
     audience: Audience::Partner,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         body(field("quota_id", Type::String, true)),
-        body(field("customer_ids", Type::List(&Type::String), true)),
-        body(field("face_value", Type::Decimal, true)),
+        body(limited(field("customer_ids", Type::List(&Type::String), true), Limits { min_len: Some(1), max_len: Some(100), ..Limits::NONE })),
+        body(limited(field("face_value", Type::Decimal, true), Limits { min: Some(0.01), scale: Some(2), ..Limits::NONE })),
         body(field("valid_time", Type::String, false)),
         body(field("expire_time", Type::String, false)),
-        body(field("cloud_service_types", Type::List(&Type::String), false)),
-        body(field("product_ids", Type::List(&Type::String), false)),
+        body(limited(field("cloud_service_types", Type::List(&Type::String), false), Limits { max_len: Some(10), ..Limits::NONE })),
+        body(limited(field("product_ids", Type::List(&Type::String), false), Limits { max_len: Some(10), ..Limits::NONE })),
         body(field("memo", Type::String, false)),
         body(field("indirect_partner_id", Type::String, false)),
     ],
@@ -43,6 +46,8 @@ pub static LIST_CUSTOMER_COUPON_CHANGE_RECORDS: Operation = Operation {
     category: "coupons",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         query(field("balance_type", Type::String, true)),
         query(field("revenue_expense_type", Type::String, false)),
@@ -70,6 +75,8 @@ pub static LIST_ISSUED_PARTNER_COUPONS: Operation = Operation {
     category: "coupons",
     effect: Effect::Read,
     audience: Audience::Partner,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         query(field("coupon_id", Type::String, false)),
         query(field("customer_id", Type::String, false)),
@@ -102,6 +109,8 @@ pub static LIST_PARTNER_COUPONS_RECORD: Operation = Operation {
     category: "coupons",
     effect: Effect::Read,
     audience: Audience::Partner,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         query(field("operation_types", Type::List(&Type::String), false)),
         query(field("quota_id", Type::String, false)),
@@ -131,6 +140,8 @@ pub static LIST_QUOTA_COUPONS: Operation = Operation {
     category: "coupons",
     effect: Effect::Read,
     audience: Audience::Partner,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         body(field("quota_ids", Type::List(&Type::String), false)),
         body(field("quota_status_list", Type::List(&Type::Int), false)),
@@ -161,6 +172,10 @@ pub static LIST_SUB_CUSTOMER_COUPONS: Operation = Operation {
     category: "coupons",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[
+        SiteField { name: "indirect_partner_id", sites: Sites::Cn, required_on: None },
+    ],
     params: &[
         query(field("coupon_id", Type::String, false)),
         query(field("order_id", Type::String, false)),
@@ -190,6 +205,8 @@ pub static RECLAIM_PARTNER_COUPONS: Operation = Operation {
     category: "coupons",
     effect: Effect::WriteMoney,
     audience: Audience::Partner,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         body(field("coupon_id", Type::String, true)),
         body(field("indirect_partner_id", Type::String, false)),
@@ -239,12 +256,12 @@ pub(super) const COUPON_SIMPLE_INFO_FIELDS: &[Field] = &[
 #[rustfmt::skip]
 pub(super) const CREATE_PARTNER_COUPONS_REQ_FIELDS: &[Field] = &[
     field("quota_id", Type::String, true),
-    field("customer_ids", Type::List(&Type::String), true),
-    field("face_value", Type::Decimal, true),
+    limited(field("customer_ids", Type::List(&Type::String), true), Limits { min_len: Some(1), max_len: Some(100), ..Limits::NONE }),
+    limited(field("face_value", Type::Decimal, true), Limits { min: Some(0.01), scale: Some(2), ..Limits::NONE }),
     field("valid_time", Type::String, false),
     field("expire_time", Type::String, false),
-    field("cloud_service_types", Type::List(&Type::String), false),
-    field("product_ids", Type::List(&Type::String), false),
+    limited(field("cloud_service_types", Type::List(&Type::String), false), Limits { max_len: Some(10), ..Limits::NONE }),
+    limited(field("product_ids", Type::List(&Type::String), false), Limits { max_len: Some(10), ..Limits::NONE }),
     field("memo", Type::String, false),
     field("indirect_partner_id", Type::String, false),
 ];

@@ -3,7 +3,7 @@
 
 use crate::model_macros::{body, field, limited, query, secret};
 use crate::operation::{
-    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Type,
+    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Sites, Type,
 };
 
 /// `POST /v2/enterprises/multi-accounts/transfer-coupon`
@@ -16,6 +16,8 @@ pub static CLAIM_ENTERPRISE_MULTI_ACCOUNT_COUPON: Operation = Operation {
     category: "enterprise",
     effect: Effect::WriteMoney,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         body(field("customer_id", Type::String, true)),
         body(field("coupon_id", Type::String, true)),
@@ -38,6 +40,8 @@ pub static CREATE_ENTERPRISE_PROJECT_AUTH: Operation = Operation {
     category: "enterprise",
     effect: Effect::Write,
     audience: Audience::Customer,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[],
     body_model: None,
     response_model: "CreateEnterpriseProjectAuthResponse",
@@ -55,6 +59,8 @@ pub static CREATE_SUB_ENTERPRISE_ACCOUNT: Operation = Operation {
     category: "enterprise",
     effect: Effect::Write,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         body(field("party_id", Type::String, true)),
         body(field("display_name", Type::String, false)),
@@ -79,6 +85,8 @@ pub static LIST_ENTERPRISE_MULTI_ACCOUNT: Operation = Operation {
     category: "enterprise",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         query(field("sub_customer_id", Type::String, true)),
         query(field("balance_type", Type::String, true)),
@@ -101,6 +109,8 @@ pub static LIST_ENTERPRISE_ORGANIZATIONS: Operation = Operation {
     category: "enterprise",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         query(field("recursive_query", Type::Int, false)),
         query(field("parent_id", Type::String, false)),
@@ -121,6 +131,8 @@ pub static LIST_ENTERPRISE_SUB_CUSTOMERS: Operation = Operation {
     category: "enterprise",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         query(field("sub_customer_account_name", Type::String, false)),
         query(field("sub_customer_display_name", Type::String, false)),
@@ -145,6 +157,8 @@ pub static LIST_MULTI_ACCOUNT_RETRIEVE_COUPONS: Operation = Operation {
     category: "enterprise",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         query(field("sub_customer_id", Type::String, true)),
         query(limited(field("offset", Type::Int, false), Limits { min: Some(0.0), ..Limits::NONE })),
@@ -166,6 +180,8 @@ pub static LIST_MULTI_ACCOUNT_TRANSFER_COUPONS: Operation = Operation {
     category: "enterprise",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         query(limited(field("offset", Type::Int, false), Limits { min: Some(0.0), ..Limits::NONE })),
         query(limited(field("limit", Type::Int, false), Limits { min: Some(1.0), ..Limits::NONE })),
@@ -186,6 +202,8 @@ pub static RECLAIM_ENTERPRISE_MULTI_ACCOUNT_COUPON: Operation = Operation {
     category: "enterprise",
     effect: Effect::WriteMoney,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         body(field("customer_id", Type::String, true)),
         body(field("coupon_id", Type::String, true)),
@@ -208,6 +226,8 @@ pub static RECLAIM_SUB_ENTERPRISE_AMOUNT: Operation = Operation {
     category: "enterprise",
     effect: Effect::WriteMoney,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         body(field("customer_id", Type::String, true)),
         body(field("amount", Type::String, true)),
@@ -231,6 +251,8 @@ pub static SEND_SMS_VERIFICATION_CODE: Operation = Operation {
     category: "enterprise",
     effect: Effect::Write,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         body(field("mobile_phone", Type::String, true)),
         body(field("timeout", Type::Int, false)),
@@ -253,6 +275,8 @@ pub static SHOW_MULTI_ACCOUNT_TRANSFER_AMOUNT: Operation = Operation {
     category: "enterprise",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         query(field("balance_type", Type::String, true)),
         query(limited(field("offset", Type::Int, false), Limits { min: Some(0.0), ..Limits::NONE })),
@@ -274,6 +298,8 @@ pub static UPDATE_SUB_ENTERPRISE_AMOUNT: Operation = Operation {
     category: "enterprise",
     effect: Effect::WriteMoney,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         body(field("customer_id", Type::String, true)),
         body(field("amount", Type::String, true)),

@@ -3,7 +3,7 @@
 
 use crate::model_macros::{body, field, header, limited, one_of, query};
 use crate::operation::{
-    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Type,
+    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Sites, Type,
 };
 
 /// `POST /v3/payments/free-resources/query`
@@ -16,6 +16,8 @@ pub static LIST_FREE_RESOURCE_INFOS: Operation = Operation {
     category: "freeresources",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
         body(field("region_code", Type::String, false)),
@@ -44,6 +46,8 @@ pub static LIST_FREE_RESOURCE_USAGES: Operation = Operation {
     category: "freeresources",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
         body(field("free_resource_ids", Type::List(&Type::String), true)),
@@ -64,6 +68,8 @@ pub static LIST_FREE_RESOURCES_USAGE_RECORDS: Operation = Operation {
     category: "freeresources",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         query(field("free_resource_id", Type::String, false)),
         query(field("product_id", Type::String, false)),

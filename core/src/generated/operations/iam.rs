@@ -2,7 +2,7 @@
 //! IAM: tokens and temporary keys: operations and the field tables of the models only they use.
 
 use crate::model_macros::{body, field, header, limited, one_of, query, secret};
-use crate::operation::{Audience, Effect, Field, Limits, Method, Operation, Service, Type};
+use crate::operation::{Audience, Effect, Field, Limits, Method, Operation, Service, Sites, Type};
 
 /// `POST /v3.0/OS-CREDENTIAL/securitytokens`
 #[rustfmt::skip]
@@ -14,6 +14,8 @@ pub static CREATE_TEMPORARY_ACCESS_KEY_BY_AGENCY: Operation = Operation {
     category: "iam",
     effect: Effect::Auth,
     audience: Audience::Partner,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         body(field("auth", Type::Model("AgencyAuth"), true)),
     ],
@@ -33,6 +35,8 @@ pub static CREATE_TEMPORARY_ACCESS_KEY_BY_TOKEN: Operation = Operation {
     category: "iam",
     effect: Effect::Auth,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         body(field("auth", Type::Model("TokenAuth"), true)),
     ],
@@ -52,6 +56,8 @@ pub static KEYSTONE_CREATE_AGENCY_TOKEN: Operation = Operation {
     category: "iam",
     effect: Effect::Auth,
     audience: Audience::Partner,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         query(field("nocatalog", Type::String, false)),
         body(field("auth", Type::Model("AgencyTokenAuth"), true)),
@@ -72,6 +78,8 @@ pub static KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD: Operation = Operation {
     category: "iam",
     effect: Effect::Auth,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         query(field("nocatalog", Type::String, false)),
         body(field("auth", Type::Model("PwdAuth"), true)),
@@ -92,6 +100,8 @@ pub static KEYSTONE_LIST_AUTH_DOMAINS: Operation = Operation {
     category: "iam",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[],
     body_model: None,
     response_model: "KeystoneListAuthDomainsResponse",
@@ -109,6 +119,8 @@ pub static KEYSTONE_VALIDATE_TOKEN: Operation = Operation {
     category: "iam",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         header(secret(field("X-Subject-Token", Type::String, true))),
         query(field("nocatalog", Type::String, false)),

@@ -3,7 +3,7 @@
 
 use crate::model_macros::{body, field, limited, query};
 use crate::operation::{
-    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Type,
+    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Sites, Type,
 };
 
 /// `GET /v2/partners/coupon-quotas/records`
@@ -16,6 +16,8 @@ pub static LIST_COUPON_QUOTAS_RECORDS: Operation = Operation {
     category: "indirect-partners",
     effect: Effect::Read,
     audience: Audience::Partner,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         query(field("indirect_partner_id", Type::String, false)),
         query(field("quota_id", Type::String, false)),
@@ -42,6 +44,8 @@ pub static LIST_INDIRECT_PARTNERS: Operation = Operation {
     category: "indirect-partners",
     effect: Effect::Read,
     audience: Audience::Partner,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         body(field("account_name", Type::String, false)),
         body(field("associated_on_begin", Type::String, false)),
@@ -66,6 +70,8 @@ pub static LIST_ISSUED_COUPON_QUOTAS: Operation = Operation {
     category: "indirect-partners",
     effect: Effect::Read,
     audience: Audience::Partner,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         query(field("quota_id", Type::String, false)),
         query(field("indirect_partner_id", Type::String, false)),
@@ -89,6 +95,8 @@ pub static LIST_PARTNER_ADJUST_RECORDS: Operation = Operation {
     category: "indirect-partners",
     effect: Effect::Read,
     audience: Audience::Partner,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         query(field("customer_id", Type::String, false)),
         query(field("operation_type", Type::String, false)),
@@ -115,6 +123,8 @@ pub static LIST_PARTNER_BALANCES: Operation = Operation {
     category: "indirect-partners",
     effect: Effect::Read,
     audience: Audience::Partner,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         query(field("indirect_partner_id", Type::String, false)),
     ],
@@ -134,6 +144,8 @@ pub static RECLAIM_COUPON_QUOTAS: Operation = Operation {
     category: "indirect-partners",
     effect: Effect::WriteMoney,
     audience: Audience::Partner,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         body(field("quota_ids", Type::List(&Type::String), true)),
         body(field("remark", Type::String, false)),
@@ -154,6 +166,8 @@ pub static RECLAIM_INDIRECT_PARTNER_ACCOUNT: Operation = Operation {
     category: "indirect-partners",
     effect: Effect::WriteMoney,
     audience: Audience::Partner,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         body(field("indirect_partner_id", Type::String, true)),
         body(field("amount", Type::Decimal, true)),
@@ -174,6 +188,8 @@ pub static UPDATE_COUPON_QUOTAS: Operation = Operation {
     category: "indirect-partners",
     effect: Effect::WriteMoney,
     audience: Audience::Partner,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         body(field("quota_id", Type::String, true)),
         body(field("indirect_partner_ids", Type::List(&Type::String), true)),
@@ -195,6 +211,8 @@ pub static UPDATE_INDIRECT_PARTNER_ACCOUNT: Operation = Operation {
     category: "indirect-partners",
     effect: Effect::WriteMoney,
     audience: Audience::Partner,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         body(field("indirect_partner_id", Type::String, true)),
         body(limited(field("amount", Type::Decimal, true), Limits { min: Some(0.01), scale: Some(2), ..Limits::NONE })),

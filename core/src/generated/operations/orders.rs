@@ -3,7 +3,7 @@
 
 use crate::model_macros::{body, field, header, limited, one_of, path, query};
 use crate::operation::{
-    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Type,
+    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Sites, Type,
 };
 
 /// `PUT /v2/orders/customer-orders/cancel`
@@ -16,6 +16,8 @@ pub static CANCEL_CUSTOMER_ORDER: Operation = Operation {
     category: "orders",
     effect: Effect::WriteMoney,
     audience: Audience::Customer,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         body(field("order_id", Type::String, true)),
     ],
@@ -35,6 +37,8 @@ pub static LIST_CUSTOMER_ORDERS: Operation = Operation {
     category: "orders",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         query(field("order_id", Type::String, false)),
         query(field("customer_id", Type::String, false)),
@@ -67,6 +71,8 @@ pub static LIST_ORDER_COUPONS_BY_ORDER_ID: Operation = Operation {
     category: "orders",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         query(field("order_id", Type::String, true)),
     ],
@@ -86,6 +92,8 @@ pub static LIST_ORDER_DISCOUNTS: Operation = Operation {
     category: "orders",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         query(field("order_id", Type::String, true)),
     ],
@@ -105,6 +113,8 @@ pub static PAY_ORDERS: Operation = Operation {
     category: "orders",
     effect: Effect::WriteMoney,
     audience: Audience::Customer,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         body(field("order_id", Type::String, true)),
         body(field("use_coupon", Type::String, true)),
@@ -128,6 +138,8 @@ pub static SHOW_CUSTOMER_ORDER_DETAILS: Operation = Operation {
     category: "orders",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
         path(field("order_id", Type::String, true)),
@@ -151,6 +163,8 @@ pub static SHOW_REFUND_ORDER_DETAILS: Operation = Operation {
     category: "orders",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         query(field("order_id", Type::String, true)),
         query(field("customer_id", Type::String, false)),

@@ -3,7 +3,7 @@
 
 use crate::model_macros::{body, field, header, limited, one_of, query};
 use crate::operation::{
-    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Type,
+    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Sites, Type,
 };
 
 /// `POST /v2/promotions/business/discount-info`
@@ -16,6 +16,8 @@ pub static LIST_BUSINESS_DISCOUNT_INFO: Operation = Operation {
     category: "pricing",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
         body(field("quoting_item_type", Type::String, true)),
@@ -41,6 +43,8 @@ pub static LIST_INCENTIVE_DISCOUNT_POLICIES: Operation = Operation {
     category: "pricing",
     effect: Effect::Read,
     audience: Audience::Partner,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         query(field("time", Type::String, true)),
         query(field("service_type_code", Type::String, false)),
@@ -63,6 +67,8 @@ pub static LIST_ON_DEMAND_RESOURCE_RATINGS: Operation = Operation {
     category: "pricing",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         body(field("project_id", Type::String, true)),
         body(one_of(field("inquiry_precision", Type::Int, false), &["0", "1"])),
@@ -84,6 +90,8 @@ pub static LIST_RATE_ON_PERIOD_DETAIL: Operation = Operation {
     category: "pricing",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         body(field("project_id", Type::String, true)),
         body(field("product_infos", Type::List(&Type::Model("PeriodProductInfo")), true)),
@@ -104,6 +112,8 @@ pub static LIST_RENEW_RATE_ON_PERIOD: Operation = Operation {
     category: "pricing",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         body(field("resource_ids", Type::List(&Type::String), true)),
         body(field("period_type", Type::Int, true)),

@@ -3,7 +3,7 @@
 
 use crate::model_macros::{body, field, header, limited, one_of, query};
 use crate::operation::{
-    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Type,
+    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Sites, Type,
 };
 
 /// `GET /v2/bases/conversions`
@@ -16,6 +16,8 @@ pub static LIST_CONVERSIONS: Operation = Operation {
     category: "products",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
         query(field("measure_type", Type::Int, false)),
@@ -36,6 +38,8 @@ pub static LIST_MEASURE_UNITS: Operation = Operation {
     category: "products",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
     ],
@@ -55,6 +59,8 @@ pub static LIST_RESOURCE_SPECS: Operation = Operation {
     category: "products",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
         body(field("cloud_service_type", Type::String, true)),
@@ -71,6 +77,35 @@ pub static LIST_RESOURCE_SPECS: Operation = Operation {
     response_headers: &[],
 };
 
+/// `POST /v2/products/resource-specs-price/query`
+#[rustfmt::skip]
+pub static LIST_RESOURCE_SPECS_PRICE: Operation = Operation {
+    name: "list_resource_specs_price",
+    method: Method::Post,
+    path: "/v2/products/resource-specs-price/query",
+    service: Service::Bss,
+    category: "products",
+    effect: Effect::Read,
+    audience: Audience::Both,
+    sites: Sites::Intl,
+    site_fields: &[],
+    params: &[
+        header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
+        body(limited(field("cloud_service_type", Type::String, false), Limits { min_len: Some(1), max_len: Some(64), ..Limits::NONE })),
+        body(limited(field("resource_type", Type::String, false), Limits { min_len: Some(1), max_len: Some(64), ..Limits::NONE })),
+        body(limited(field("region_code", Type::String, true), Limits { min_len: Some(1), max_len: Some(64), ..Limits::NONE })),
+        body(limited(field("filters", Type::List(&Type::Model("ResourceSpecsPriceFilter")), false), Limits { max_len: Some(1), ..Limits::NONE })),
+        body(field("need_attributes", Type::Bool, false)),
+        body(field("need_price", Type::Bool, false)),
+        body(field("marker", Type::String, false)),
+        body(limited(field("limit", Type::Int, false), Limits { min: Some(1.0), ..Limits::NONE })),
+    ],
+    body_model: Some("ResourceSpecsPriceQueryReq"),
+    response_model: "ListResourceSpecsPriceResponse",
+    pagination: Some(Pagination { location: Location::Body, offset_param: "marker", limit_param: "limit", items_field: "resource_spec_infos", total_field: None, max_limit: None, next_marker_field: Some("page_info.next_marker") }),
+    response_headers: &[],
+};
+
 /// `GET /v2/products/resource-types`
 #[rustfmt::skip]
 pub static LIST_RESOURCE_TYPES: Operation = Operation {
@@ -81,6 +116,8 @@ pub static LIST_RESOURCE_TYPES: Operation = Operation {
     category: "products",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
         query(limited(field("limit", Type::Int, false), Limits { min: Some(1.0), ..Limits::NONE })),
@@ -102,6 +139,8 @@ pub static LIST_SERVICE_RESOURCES: Operation = Operation {
     category: "products",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
         query(field("service_type_code", Type::String, true)),
@@ -124,6 +163,8 @@ pub static LIST_SERVICE_TYPES: Operation = Operation {
     category: "products",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
         query(limited(field("limit", Type::Int, false), Limits { min: Some(1.0), ..Limits::NONE })),
@@ -146,6 +187,8 @@ pub static LIST_USAGE_TYPES: Operation = Operation {
     category: "products",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
         query(field("resource_type_code", Type::String, false)),
@@ -157,6 +200,15 @@ pub static LIST_USAGE_TYPES: Operation = Operation {
     pagination: Some(Pagination { location: Location::Query, offset_param: "offset", limit_param: "limit", items_field: "usage_types", total_field: Some("total_count"), max_limit: None, next_marker_field: None }),
     response_headers: &[],
 };
+
+#[rustfmt::skip]
+pub(super) const ATTRIBUTE_FIELDS: &[Field] = &[
+    field("code", Type::String, false),
+    field("name", Type::String, false),
+    field("value", Type::String, false),
+    field("unit", Type::String, false),
+    field("linear_range", Type::Model("LinearRange"), false),
+];
 
 #[rustfmt::skip]
 pub(super) const CLOUD_SERVICE_BASIC_FIELDS: &[Field] = &[
@@ -179,6 +231,13 @@ pub(super) const CONVERSION_FIELDS: &[Field] = &[
 ];
 
 #[rustfmt::skip]
+pub(super) const LINEAR_RANGE_FIELDS: &[Field] = &[
+    field("min", Type::Int, false),
+    field("max", Type::Int, false),
+    field("step", Type::Int, false),
+];
+
+#[rustfmt::skip]
 pub(super) const LIST_CONVERSIONS_RESPONSE_FIELDS: &[Field] = &[
     field("conversions", Type::List(&Type::Model("Conversion")), false),
 ];
@@ -186,6 +245,13 @@ pub(super) const LIST_CONVERSIONS_RESPONSE_FIELDS: &[Field] = &[
 #[rustfmt::skip]
 pub(super) const LIST_MEASURE_UNITS_RESPONSE_FIELDS: &[Field] = &[
     field("measure_units", Type::List(&Type::Model("MeasureUnitRest")), false),
+];
+
+#[rustfmt::skip]
+pub(super) const LIST_RESOURCE_SPECS_PRICE_RESPONSE_FIELDS: &[Field] = &[
+    field("page_info", Type::Model("ResourceSpecsPricePageInfo"), false),
+    field("region_code", Type::String, false),
+    field("resource_spec_infos", Type::List(&Type::Model("ResourceSpecInfo")), false),
 ];
 
 #[rustfmt::skip]
@@ -232,6 +298,17 @@ pub(super) const PAGE_INFO_FIELDS: &[Field] = &[
 ];
 
 #[rustfmt::skip]
+pub(super) const PRICE_ITEM_FIELDS: &[Field] = &[
+    field("offering_id", Type::String, false),
+    field("currency", Type::String, false),
+    field("official_price", Type::String, false),
+    field("charging_mode", Type::String, false),
+    field("period_type", Type::Int, false),
+    field("period_nums", Type::List(&Type::Int), false),
+    field("billing_usage_factor", Type::String, false),
+];
+
+#[rustfmt::skip]
 pub(super) const RESOURCE_BASIC_INFO_FIELDS: &[Field] = &[
     field("resource_type_code", Type::String, false),
     field("product_owner_service", Type::String, false),
@@ -240,9 +317,44 @@ pub(super) const RESOURCE_BASIC_INFO_FIELDS: &[Field] = &[
 ];
 
 #[rustfmt::skip]
+pub(super) const RESOURCE_SPEC_INFO_FIELDS: &[Field] = &[
+    field("cloud_service_type", Type::String, false),
+    field("cloud_service_type_name", Type::String, false),
+    field("resource_type", Type::String, false),
+    field("resource_type_name", Type::String, false),
+    field("resource_spec", Type::String, false),
+    field("resource_spec_name", Type::String, false),
+    field("attributes", Type::List(&Type::Model("Attribute")), false),
+    field("price_lists", Type::List(&Type::Model("PriceItem")), false),
+];
+
+#[rustfmt::skip]
 pub(super) const RESOURCE_SPECS_FILTER_FIELDS: &[Field] = &[
     field("key", Type::String, true),
     field("value", Type::String, true),
+];
+
+#[rustfmt::skip]
+pub(super) const RESOURCE_SPECS_PRICE_FILTER_FIELDS: &[Field] = &[
+    field("key", Type::String, true),
+    field("value", Type::String, true),
+];
+
+#[rustfmt::skip]
+pub(super) const RESOURCE_SPECS_PRICE_PAGE_INFO_FIELDS: &[Field] = &[
+    field("next_marker", Type::String, false),
+];
+
+#[rustfmt::skip]
+pub(super) const RESOURCE_SPECS_PRICE_QUERY_REQ_FIELDS: &[Field] = &[
+    limited(field("cloud_service_type", Type::String, false), Limits { min_len: Some(1), max_len: Some(64), ..Limits::NONE }),
+    limited(field("resource_type", Type::String, false), Limits { min_len: Some(1), max_len: Some(64), ..Limits::NONE }),
+    limited(field("region_code", Type::String, true), Limits { min_len: Some(1), max_len: Some(64), ..Limits::NONE }),
+    limited(field("filters", Type::List(&Type::Model("ResourceSpecsPriceFilter")), false), Limits { max_len: Some(1), ..Limits::NONE }),
+    field("need_attributes", Type::Bool, false),
+    field("need_price", Type::Bool, false),
+    field("marker", Type::String, false),
+    limited(field("limit", Type::Int, false), Limits { min: Some(1.0), ..Limits::NONE }),
 ];
 
 #[rustfmt::skip]

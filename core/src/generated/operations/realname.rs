@@ -2,7 +2,9 @@
 //! Real-name authentication: operations and the field tables of the models only they use.
 
 use crate::model_macros::{body, field, limited, query, secret};
-use crate::operation::{Audience, Effect, Field, Limits, Method, Operation, Service, Type};
+use crate::operation::{
+    Audience, Effect, Field, Limits, Method, Operation, Service, SiteField, Sites, Type,
+};
 
 /// `PUT /v2/customers/realname-auths/enterprise`
 #[rustfmt::skip]
@@ -14,6 +16,8 @@ pub static CHANGE_ENTERPRISE_REALNAME_AUTHENTICATION: Operation = Operation {
     category: "realname",
     effect: Effect::Write,
     audience: Audience::Partner,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         body(field("customer_id", Type::String, true)),
         body(field("identify_type", Type::Int, true)),
@@ -43,6 +47,8 @@ pub static CREATE_ENTERPRISE_REALNAME_AUTHENTICATION: Operation = Operation {
     category: "realname",
     effect: Effect::Write,
     audience: Audience::Partner,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         body(field("customer_id", Type::String, true)),
         body(field("identify_type", Type::Int, true)),
@@ -71,6 +77,10 @@ pub static CREATE_PERSONAL_REALNAME_AUTH: Operation = Operation {
     category: "realname",
     effect: Effect::Write,
     audience: Audience::Partner,
+    sites: Sites::Both,
+    site_fields: &[
+        SiteField { name: "bank_card_info", sites: Sites::Cn, required_on: None },
+    ],
     params: &[
         body(field("customer_id", Type::String, true)),
         body(field("identify_type", Type::Int, true)),
@@ -98,6 +108,8 @@ pub static SHOW_REAL_NAME_AUTH_QR_CODE: Operation = Operation {
     category: "realname",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[],
     body_model: None,
     response_model: "ShowRealNameAuthQrCodeResponse",
@@ -115,6 +127,8 @@ pub static SHOW_REAL_NAME_AUTH_STATUS: Operation = Operation {
     category: "realname",
     effect: Effect::Read,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[],
     body_model: None,
     response_model: "ShowRealNameAuthStatusResponse",
@@ -132,6 +146,8 @@ pub static SHOW_REALNAME_AUTHENTICATION_REVIEW_RESULT: Operation = Operation {
     category: "realname",
     effect: Effect::Read,
     audience: Audience::Partner,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         query(field("customer_id", Type::String, true)),
     ],

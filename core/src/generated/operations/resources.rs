@@ -3,7 +3,7 @@
 
 use crate::model_macros::{body, field, header, limited, one_of, path};
 use crate::operation::{
-    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Type,
+    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Sites, Type,
 };
 
 /// `POST /v2/orders/subscriptions/resources/autorenew/{resource_id}`
@@ -16,6 +16,8 @@ pub static AUTO_RENEWAL_RESOURCES: Operation = Operation {
     category: "resources",
     effect: Effect::Write,
     audience: Audience::Customer,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         path(field("resource_id", Type::String, true)),
         body(field("auto_renew_times", Type::Int, false)),
@@ -37,6 +39,8 @@ pub static CANCEL_AUTO_RENEWAL_RESOURCES: Operation = Operation {
     category: "resources",
     effect: Effect::Write,
     audience: Audience::Customer,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         path(field("resource_id", Type::String, true)),
     ],
@@ -56,6 +60,8 @@ pub static CANCEL_RESOURCES_SUBSCRIPTION: Operation = Operation {
     category: "resources",
     effect: Effect::WriteMoney,
     audience: Audience::Customer,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         body(field("resource_ids", Type::List(&Type::String), true)),
         body(field("unsubscribe_type", Type::Int, true)),
@@ -78,6 +84,8 @@ pub static LIST_CUSTOMER_ON_DEMAND_RESOURCES: Operation = Operation {
     category: "resources",
     effect: Effect::Read,
     audience: Audience::Partner,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
         body(field("customer_id", Type::String, true)),
@@ -107,6 +115,8 @@ pub static LIST_PAY_PER_USE_CUSTOMER_RESOURCES: Operation = Operation {
     category: "resources",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         body(field("resource_ids", Type::List(&Type::String), false)),
         body(field("order_id", Type::String, false)),
@@ -135,6 +145,8 @@ pub static RENEWAL_RESOURCES: Operation = Operation {
     category: "resources",
     effect: Effect::WriteMoney,
     audience: Audience::Customer,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         body(field("resource_ids", Type::List(&Type::String), true)),
         body(field("period_type", Type::Int, true)),
@@ -157,6 +169,8 @@ pub static SET_RESOURCES_RENEW_CONFIG: Operation = Operation {
     category: "resources",
     effect: Effect::Write,
     audience: Audience::Customer,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         body(field("config_name", Type::String, true)),
         body(field("config_value", Type::String, true)),
@@ -177,6 +191,8 @@ pub static UPDATE_PERIOD_TO_ON_DEMAND: Operation = Operation {
     category: "resources",
     effect: Effect::Write,
     audience: Audience::Customer,
+    sites: Sites::Both,
+    site_fields: &[],
     params: &[
         body(field("operation", Type::String, true)),
         body(field("resource_ids", Type::List(&Type::String), true)),
@@ -197,6 +213,8 @@ pub static UPDATE_PERIOD_TO_ON_DEMAND_INSTANTLY: Operation = Operation {
     category: "resources",
     effect: Effect::WriteMoney,
     audience: Audience::Customer,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         body(field("resource_ids", Type::List(&Type::String), true)),
     ],

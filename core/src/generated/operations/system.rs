@@ -3,7 +3,7 @@
 
 use crate::model_macros::{field, header, limited, one_of, query};
 use crate::operation::{
-    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Type,
+    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, Sites, Type,
 };
 
 /// `GET /v2/systems/configs/cities`
@@ -16,6 +16,8 @@ pub static LIST_CITIES: Operation = Operation {
     category: "system",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
         query(field("province_code", Type::String, true)),
@@ -38,6 +40,8 @@ pub static LIST_COUNTIES: Operation = Operation {
     category: "system",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
         query(field("city_code", Type::String, true)),
@@ -60,6 +64,8 @@ pub static LIST_PROVINCES: Operation = Operation {
     category: "system",
     effect: Effect::Read,
     audience: Audience::Both,
+    sites: Sites::Cn,
+    site_fields: &[],
     params: &[
         header(one_of(field("X-Language", Type::String, false), &["zh_CN", "en_US"])),
         query(limited(field("offset", Type::Int, false), Limits { min: Some(0.0), ..Limits::NONE })),
