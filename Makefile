@@ -64,13 +64,15 @@ bench: bench-signer bench-python
 bench-signer:
 	bash benches/signer.sh
 
+# One table: wrk floor, the core, Python vs the official SDK and bare http.client, one run.
 bench-python: venv
 	$(PY) -m pip install -q huaweicloudsdkbss==3.1.219
+	command -v wrk >/dev/null || (apt-get install -y -q wrk >/dev/null 2>&1 || echo "wrk not installable: no wire floor row")
 	rm -rf build/wheels-release
 	$(VENV)/bin/maturin build -q --release -m bindings-python/Cargo.toml -o build/wheels-release
 	$(PY) -m pip install -q --force-reinstall --no-deps build/wheels-release/*.whl
-	$(CARGO) build -q --release -p hcpartner-emulator
-	HCP_EMULATOR=target/release/hcpartner-emulator $(PY) benches/python_bench.py
+	$(CARGO) build -q --release -p hcpartner-emulator -p hcpartner-benches
+	$(PY) benches/python_bench.py
 
 # Regenerate the signing vectors with the official huaweicloudsdkcore (installs it in a venv).
 vectors:

@@ -27,7 +27,10 @@ fn built(py: Python<'_>, schema: facade::Schema, v: &Value) -> PyResult<Py<PyAny
 
 fn answer(py: Python<'_>, r: hcpartner::Result<Answer>) -> PyResult<Py<PyAny>> {
     match r {
-        Ok(a) => built(py, a.schema(), &a.value),
+        Ok(a) => a
+            .build(&mut PyBuild(py))
+            .map(Bound::unbind)
+            .map_err(|e| e.unwrap_or_else(|e| to_pyerr(py, &e))),
         Err(e) => Err(to_pyerr(py, &e)),
     }
 }

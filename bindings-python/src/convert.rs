@@ -3,7 +3,10 @@
 //! always `int`, a `float` field `float`). Input of any kind the core cannot send is an
 //! `InvalidArgument` naming the field; nesting deeper than `MAX_DEPTH` (or cyclic) too.
 
-use hcpartner::facade::{Build, NumberKind, MAX_DEPTH};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use hcpartner::facade::{Build, Key, NumberKind, MAX_DEPTH};
 use hcpartner::Error;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -18,8 +21,40 @@ fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
 /// Builds Python objects for the facade's walk over a result.
 pub struct PyBuild<'py>(pub Python<'py>);
 
+/// Python strings for the keys the models know, made once: a result's dicts then reuse interned
+/// keys whose hash is already computed. Keyed by the address of the model's `&'static str`.
+fn known_key<'py>(py: Python<'py>, name: &'static str) -> Bound<'py, PyString> {
+    static KEYS: Mutex<Option<HashMap<usize, Py<PyString>, BuildIdentity>>> = Mutex::new(None);
+    let mut keys = KEYS.lock().unwrap_or_else(|p| p.into_inner());
+    let keys = keys.get_or_insert_with(Default::default);
+    keys.entry(name.as_ptr() as usize)
+        .or_insert_with(|| PyString::intern(py, name).unbind())
+        .bind(py)
+        .clone()
+}
+
+/// The identity hash for addresses (distinct already).
+#[derive(Default)]
+struct Identity(u64);
+type BuildIdentity = std::hash::BuildHasherDefault<Identity>;
+impl std::hash::Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = n as u64;
+    }
+}
+
 impl<'py> Build for PyBuild<'py> {
     type Out = Bound<'py, PyAny>;
+    type Map = Bound<'py, PyDict>;
+    type List = Vec<Bound<'py, PyAny>>;
     type Error = PyErr;
     fn null(&mut self) -> PyResult<Self::Out> {
         Ok(self.0.None().into_bound(self.0))
@@ -52,15 +87,27 @@ impl<'py> Build for PyBuild<'py> {
     fn string(&mut self, s: &str) -> PyResult<Self::Out> {
         Ok(PyString::new(self.0, s).into_any())
     }
-    fn list(&mut self, items: Vec<Self::Out>) -> PyResult<Self::Out> {
-        Ok(PyList::new(self.0, items)?.into_any())
+    fn list(&mut self, len_hint: usize) -> PyResult<Self::List> {
+        Ok(Vec::with_capacity(len_hint))
     }
-    fn object(&mut self, entries: Vec<(&str, Self::Out)>) -> PyResult<Self::Out> {
-        let d = PyDict::new(self.0);
-        for (k, v) in entries {
-            d.set_item(k, v)?;
+    fn push(&mut self, list: &mut Self::List, v: Self::Out) -> PyResult<()> {
+        list.push(v);
+        Ok(())
+    }
+    fn end_list(&mut self, list: Self::List) -> PyResult<Self::Out> {
+        Ok(PyList::new(self.0, list)?.into_any())
+    }
+    fn map(&mut self) -> PyResult<Self::Map> {
+        Ok(PyDict::new(self.0))
+    }
+    fn insert(&mut self, map: &mut Self::Map, key: Key<'_>, v: Self::Out) -> PyResult<()> {
+        match key.known {
+            Some(name) => map.set_item(known_key(self.0, name), v),
+            None => map.set_item(key.text, v),
         }
-        Ok(d.into_any())
+    }
+    fn end_map(&mut self, map: Self::Map) -> PyResult<Self::Out> {
+        Ok(map.into_any())
     }
 }
 

@@ -11,22 +11,21 @@ use std::sync::OnceLock;
 
 use pyo3::prelude::*;
 
-/// pyo3-log caches each logger's level; a new client drops that cache, so logging configured
-/// after the first call (a notebook's `basicConfig`) is seen by the clients made after it.
-static LOGGING: OnceLock<pyo3_log::ResetHandle> = OnceLock::new();
+/// The core's `tracing` events reach Python's `logging` under the logger `hcpartner`, installed
+/// with the first client (not at import: pyo3-log imports `logging`, which costs more than
+/// hcpartner). pyo3-log caches each logger's level; each new client drops that cache, so logging
+/// configured after the first call (a notebook's `basicConfig`) is seen by later clients.
+static LOGGING: OnceLock<Option<pyo3_log::ResetHandle>> = OnceLock::new();
 
 pub fn refresh_logging() {
-    if let Some(h) = LOGGING.get() {
+    if let Some(Some(h)) = LOGGING.get() {
         h.reset();
     }
+    let _ = LOGGING.get_or_init(|| pyo3_log::try_init().ok());
 }
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    // The core's `tracing` events reach Python's `logging` under the logger `hcpartner`.
-    if let Ok(handle) = pyo3_log::try_init() {
-        let _ = LOGGING.set(handle);
-    }
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<client::NativePager>()?;

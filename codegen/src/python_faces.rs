@@ -11,6 +11,10 @@ use std::fmt::Write as _;
 use crate::faces::{Credential, Faces, Item, PythonName};
 use crate::python::HEADER;
 
+/// `typing` costs more to import than all of hcpartner: the shells import it for type checkers
+/// only (mypy reads any `TYPE_CHECKING` name as true).
+const NO_TYPING: &str = "TYPE_CHECKING = False\n";
+
 /// The Python spelling of a faces.json type.
 fn py_type(item: &Item) -> String {
     if !item.values.is_empty() {
@@ -88,7 +92,9 @@ pub fn errors_py(f: &Faces) -> String {
     for k in &f.python_error_classes {
         let _ = writeln!(s, "- ``{}``: {}", k.python, k.doc);
     }
-    s.push_str("\"\"\"\n\nfrom __future__ import annotations\n\nimport asyncio\nimport builtins\nfrom typing import Any, Dict, Optional, Type\n\n");
+    s.push_str("\"\"\"\n\nfrom __future__ import annotations\n\nimport builtins\n\n");
+    s.push_str(NO_TYPING);
+    s.push_str("if TYPE_CHECKING:\n    from typing import Any, Dict, Optional, Type\n\n");
     let names: Vec<String> = std::iter::once("HcpError".to_owned())
         .chain(f.error_kinds.iter().map(|k| k.python.clone()))
         .chain(f.python_error_classes.iter().map(|k| k.python.clone()))
@@ -126,13 +132,49 @@ pub fn errors_py(f: &Faces) -> String {
          \x20               parts.append(f\"{name}={value!r}\")\n\
          \x20       return f\"{type(self).__name__}({', '.join(parts)})\"\n",
     );
-    for k in f.error_kinds.iter().chain(&f.python_error_classes) {
+    // Classes on an asyncio base are made on first use: importing asyncio costs more than all
+    // of hcpartner, and only asyncio users (who have imported it) meet them.
+    let lazy =
+        |k: &&crate::faces::ErrorKind| k.python_bases.iter().any(|b| b.starts_with("asyncio."));
+    for k in f
+        .error_kinds
+        .iter()
+        .chain(&f.python_error_classes)
+        .filter(|k| !lazy(k))
+    {
         let _ = write!(
             s,
             "\n\nclass {}({}):\n{}",
             k.python,
             k.python_bases.join(", "),
             docstring("    ", &k.doc)
+        );
+    }
+    let lazies: Vec<&crate::faces::ErrorKind> =
+        f.python_error_classes.iter().filter(lazy).collect();
+    if !lazies.is_empty() {
+        s.push_str("\n\nif TYPE_CHECKING:\n    import asyncio\n");
+        for k in &lazies {
+            let _ = write!(
+                s,
+                "\n    class {}({}):\n{}",
+                k.python,
+                k.python_bases.join(", "),
+                docstring("        ", &k.doc)
+            );
+        }
+        s.push_str("\n\ndef __getattr__(name: str) -> Any:\n");
+        for k in &lazies {
+            let _ = write!(
+                s,
+                "    if name == {0:?}:\n        import asyncio\n\n        class {0}({1}):\n{2}\n        {0}.__module__ = __name__\n        globals()[name] = {0}\n        return {0}\n",
+                k.python,
+                k.python_bases.join(", "),
+                docstring("            ", &k.doc)
+            );
+        }
+        s.push_str(
+            "    raise AttributeError(f\"module {__name__!r} has no attribute {name!r}\")\n",
         );
     }
     s.push_str("\n\n#: The class of each error kind (the native module raises through it).\n_BY_KIND: Dict[str, Type[HcpError]] = {\n");
@@ -174,7 +216,11 @@ pub fn credentials_py(f: &Faces) -> String {
         "\"\"\"Credentials for ``Client(credentials=...)``. Each is the core's credentials spec (the same\n\
          ``{\"type\": ...}`` shape the Node and C faces take); reprs never show a secret and none can be\n\
          pickled (a pickle would hold the secret).\"\"\"\n\nfrom __future__ import annotations\n\n\
-         from typing import Any, Dict, NoReturn, Optional, Union\n\n",
+         ",
+    );
+    s.push_str(NO_TYPING);
+    s.push_str(
+        "if TYPE_CHECKING:\n    from typing import Any, Dict, NoReturn, Optional, Union\n\n",
     );
     let mut public: Vec<String> = vec!["Provider".into(), "Credentials".into()];
     let mut secrets = Vec::new();
@@ -266,7 +312,7 @@ pub fn credentials_py(f: &Faces) -> String {
         .collect();
     let _ = write!(
         s,
-        "\n\nCredentials = Union[{}, Provider]\n",
+        "\n\nif TYPE_CHECKING:\n    Credentials = Union[{}, Provider]\nelse:\n    Credentials = _Spec  # at run time, their common base\n",
         classes.join(", ")
     );
     for c in &f.credentials {
@@ -300,26 +346,38 @@ pub fn client_base_py(f: &Faces) -> String {
     let mut s = String::from(HEADER);
     s.push_str(
         "\"\"\"The client constructor, every option typed (docs/options.md: the same options in every face).\"\"\"\n\n\
-         from __future__ import annotations\n\nfrom typing import Any, Dict, Literal, Mapping, Optional, TypedDict\n\n\
-         from . import _native\nfrom .credentials import Credentials, spec_of\n",
+         from __future__ import annotations\n\n",
     );
-    for o in f.options.iter().filter(|o| o.ty == "object") {
+    s.push_str(NO_TYPING);
+    s.push_str(
+        "if TYPE_CHECKING:\n    from typing import Any, Dict, Literal, Mapping, Optional, TypedDict\n\n    \
+         from .credentials import Credentials\n\nfrom . import _native\nfrom .credentials import spec_of\n",
+    );
+    let objects: Vec<&Item> = f.options.iter().filter(|o| o.ty == "object").collect();
+    s.push_str("\n\nif TYPE_CHECKING:\n");
+    for o in &objects {
         let _ = write!(
             s,
-            "\n\nclass {}(TypedDict, total=False):\n{}\n",
+            "\n    class {}(TypedDict, total=False):\n{}\n",
             class_name(&o.name),
-            docstring("    ", &o.doc)
+            docstring("        ", &o.doc)
         );
         for field in &o.fields {
             let default = field.default.as_deref().unwrap_or("none");
             let _ = writeln!(
                 s,
-                "    #: {} Default {default}.\n    {}: {}",
+                "        #: {} Default {default}.\n        {}: {}",
                 field.doc,
                 field.name,
                 py_type(field)
             );
         }
+    }
+    s.push_str(
+        "\nelse:\n    # Plain dicts at run time (a TypedDict needs `typing`, slow to import).\n",
+    );
+    for o in &objects {
+        let _ = writeln!(s, "    {} = dict", class_name(&o.name));
     }
     s.push_str(
         "\n\nclass ClientBase:\n    _native: Any\n\n    def __init__(\n        self,\n        *,\n",

@@ -13,6 +13,7 @@ use crate::error::{Dispatch, Error, ErrorKind, Result};
 use crate::generated::find_operation;
 use crate::operation::Operation;
 use crate::pipeline::{Meta, Progress, Reply};
+use crate::response::Want;
 use crate::transport::Transport;
 use crate::validate::validate;
 
@@ -147,16 +148,17 @@ impl Client {
         op: &Operation,
         params: Value,
         progress: Option<&Progress>,
+        want: Want,
     ) -> Result<Reply> {
         let deadline = Instant::now() + self.inner.config.total_timeout;
-        self.execute(op, params, &self.inner.auth, deadline, progress)
+        self.execute(op, params, &self.inner.auth, deadline, progress, want)
             .await
     }
 
     /// Sends `op` without schema validation and returns its JSON result (declared response
     /// headers included). For operations outside the generated table; prefer [`Client::call`].
     pub async fn call_op(&self, op: &Operation, params: Value) -> Result<Value> {
-        Ok(self.run(op, params, None).await?.value)
+        self.run(op, params, None, Want::Value).await?.into_value()
     }
 
     /// Calls an operation by its official name (`list_sub_customers`, or camelCase
@@ -172,8 +174,9 @@ impl Client {
     pub async fn call_with_meta(&self, operation: &str, params: Value) -> Result<(Value, Meta)> {
         let op = operation_named(operation)?;
         self.check(op, &params)?;
-        let reply = self.run(op, params, None).await?;
-        Ok((reply.value, reply.meta))
+        let reply = self.run(op, params, None, Want::Value).await?;
+        let meta = reply.meta.clone();
+        Ok((reply.into_value()?, meta))
     }
 
     /// The typed path: `req` is serialized to flat params, validated and sent exactly as
@@ -189,16 +192,17 @@ impl Client {
         })?;
         let params = drop_nulls(params);
         self.check(op, &params)?;
-        let reply = self.run(op, params, None).await?;
-        serde_json::from_value(reply.value).map_err(|e| {
+        let reply = self.run(op, params, None, Want::Value).await?;
+        let meta = reply.meta.clone();
+        serde_json::from_value(reply.into_value()?).map_err(|e| {
             let mut err = Error::new(
                 ErrorKind::Decode,
                 Dispatch::Responded,
                 format!("the response does not match {}: {e}", op.response_model),
             )
             .with_operation(op.name)
-            .with_status(reply.meta.status)
-            .with_request_id(reply.meta.request_id.clone());
+            .with_status(meta.status)
+            .with_request_id(meta.request_id.clone());
             if !op.effect.is_idempotent() {
                 err = err.with_hint(format!(
                     "the server accepted and applied {}; only its answer is unreadable. Do not send it again",

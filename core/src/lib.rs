@@ -30,12 +30,13 @@ pub mod operation;
 pub mod paginate;
 mod pipeline;
 mod request;
-mod response;
+pub mod response;
 pub mod retry;
 pub mod runtime;
 pub mod secret;
 pub mod signer;
 pub mod site;
+mod tls;
 mod transport;
 pub mod validate;
 

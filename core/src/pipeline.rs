@@ -15,7 +15,7 @@ use crate::credentials::Authorizer;
 use crate::error::{Dispatch, Error, ErrorKind, Result};
 use crate::operation::Operation;
 use crate::request;
-use crate::response;
+use crate::response::{self, Body, Want};
 use crate::retry;
 
 /// A gateway that refuses a signature and whose clock is further than this from ours is taken
@@ -58,8 +58,14 @@ pub struct Meta {
 /// A successful call.
 #[derive(Debug)]
 pub(crate) struct Reply {
-    pub value: Value,
+    pub body: Body,
     pub meta: Meta,
+}
+
+impl Reply {
+    pub fn into_value(self) -> Result<Value> {
+        self.body.into_value()
+    }
 }
 
 fn out_of_time(what: &str) -> Error {
@@ -80,6 +86,7 @@ impl Client {
         auth: &'a Authorizer,
         deadline: Instant,
         progress: Option<&'a Progress>,
+        want: Want,
     ) -> BoxFuture<'a, Result<Reply>> {
         Box::pin(async move {
             let started = Instant::now();
@@ -124,12 +131,12 @@ impl Client {
                         .send(&out, &headers, cfg.attempt_timeout.min(remaining))
                         .await
                     {
-                        Ok(resp) => match response::outcome(op, &resp) {
-                            Ok(value) => {
+                        Ok(resp) => match response::outcome(op, &resp, want) {
+                            Ok(body) => {
                                 let request_id = resp.request_id();
                                 tracing::debug!(op = op.name, status = resp.status, request_id = ?request_id, attempt, elapsed_ms = sent_at.elapsed().as_millis() as u64, "ok");
                                 return Ok(Reply {
-                                    value,
+                                    body,
                                     meta: Meta {
                                         status: resp.status,
                                         request_id,

@@ -10,57 +10,192 @@ use crate::generated::find_model;
 use crate::operation::Operation;
 use crate::transport::Incoming;
 
-/// The call's result, or the error this answer means.
-pub(crate) fn outcome(op: &Operation, resp: &Incoming) -> Result<Value, Error> {
-    if !(200..300).contains(&resp.status) {
-        return Err(error_from_response(resp));
-    }
-    let mut value = decode(op, resp)?;
-    if let Some(e) = error_in_success(op, &value, resp) {
-        return Err(e);
-    }
-    if let Value::Object(map) = &mut value {
-        for name in op.response_headers {
-            if let Some(h) = resp.header(name) {
-                map.insert((*name).to_owned(), Value::String(h.to_owned()));
+/// What a successful call carries: its JSON parsed, or (for faces that build their own values
+/// straight from the bytes, skipping a `serde_json::Value` and its maps) the bytes with the
+/// declared response headers found.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Value(Value),
+    Raw {
+        json: bytes::Bytes,
+        headers: Vec<(&'static str, String)>,
+    },
+}
+
+/// Which [`Body`] the caller wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Want {
+    Value,
+    Raw,
+}
+
+impl Body {
+    /// The result as a `Value`, declared response headers included.
+    pub fn into_value(self) -> Result<Value, Error> {
+        match self {
+            Body::Value(v) => Ok(v),
+            Body::Raw { json, headers } => {
+                let mut v = if json.iter().all(u8::is_ascii_whitespace) {
+                    Value::Object(Default::default())
+                } else {
+                    serde_json::from_slice(&json).map_err(|e| {
+                        Error::new(ErrorKind::Decode, Dispatch::Responded, e.to_string())
+                    })?
+                };
+                add_headers(&mut v, headers);
+                Ok(v)
             }
         }
     }
-    Ok(value)
 }
 
-/// The body of a 2xx answer as JSON; an empty body reads as `{}`.
-fn decode(op: &Operation, resp: &Incoming) -> Result<Value, Error> {
-    if resp.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Object(Default::default()));
+fn add_headers(v: &mut Value, headers: Vec<(&'static str, String)>) {
+    if let Value::Object(map) = v {
+        for (name, h) in headers {
+            map.insert(name.to_owned(), Value::String(h));
+        }
     }
-    serde_json::from_slice(&resp.body).map_err(|e| {
-        let hint = if op.effect.is_idempotent() {
-            "the service answered with a body hcpartner cannot read".to_owned()
-        } else {
-            format!(
-                "the server accepted and applied {} (HTTP {}); only its answer is unreadable. Do not send it again: \
-                 look the result up instead",
-                op.name, resp.status
-            )
-        };
-        Error::new(
-            ErrorKind::Decode,
-            Dispatch::Responded,
-            format!("the response is not valid JSON: {e}"),
+}
+
+fn declared_headers(op: &Operation, resp: &Incoming) -> Vec<(&'static str, String)> {
+    op.response_headers
+        .iter()
+        .filter_map(|name| resp.header(name).map(|h| (*name, h.to_owned())))
+        .collect()
+}
+
+/// The call's result, or the error this answer means.
+pub(crate) fn outcome(op: &Operation, resp: &Incoming, want: Want) -> Result<Body, Error> {
+    if !(200..300).contains(&resp.status) {
+        return Err(error_from_response(resp));
+    }
+    let empty = resp.body.iter().all(u8::is_ascii_whitespace);
+    match want {
+        Want::Value => {
+            let mut value = if empty {
+                Value::Object(Default::default())
+            } else {
+                serde_json::from_slice(&resp.body).map_err(|e| undecodable(op, resp, e))?
+            };
+            let code = value.get("error_code").and_then(Value::as_str);
+            let msg = value.get("error_msg").and_then(Value::as_str);
+            if let Some(e) = error_in_success(op, code, msg, resp) {
+                return Err(e);
+            }
+            add_headers(&mut value, declared_headers(op, resp));
+            Ok(Body::Value(value))
+        }
+        Want::Raw => {
+            // One pass that checks the JSON and reads only the two fields that matter here. A
+            // read whose body has no `"error_code"` skips it (a SIMD search instead of a parse):
+            // its JSON is checked as the face builds its result. A state change always takes
+            // it, so an unreadable success is known here, as applied.
+            let may_carry_code = memchr::memmem::find(&resp.body, b"\"error_code\"").is_some();
+            if !empty && (may_carry_code || !op.effect.is_idempotent()) {
+                let probe: Probe =
+                    serde_json::from_slice(&resp.body).map_err(|e| undecodable(op, resp, e))?;
+                let (code, msg) = (probe.error_code.as_deref(), probe.error_msg.as_deref());
+                if let Some(e) = error_in_success(op, code, msg, resp) {
+                    return Err(e);
+                }
+            }
+            Ok(Body::Raw {
+                json: resp.body.clone(),
+                headers: declared_headers(op, resp),
+            })
+        }
+    }
+}
+
+/// The `error_code` and `error_msg` of a JSON body, whatever else it holds (skipped, but
+/// checked as JSON).
+#[derive(Default)]
+struct Probe {
+    error_code: Option<String>,
+    error_msg: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for Probe {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Probe, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Probe;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Probe, A::Error> {
+                let mut p = Probe::default();
+                while let Some(k) = m.next_key::<std::borrow::Cow<'de, str>>()? {
+                    let text = |v: Value| v.as_str().map(str::to_owned);
+                    match k.as_ref() {
+                        "error_code" => p.error_code = text(m.next_value::<Value>()?),
+                        "error_msg" => p.error_msg = text(m.next_value::<Value>()?),
+                        _ => {
+                            m.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(p)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut s: A) -> Result<Probe, A::Error> {
+                while s.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Probe::default())
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+            fn visit_unit<E>(self) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A 2xx answer that is not JSON.
+fn undecodable(op: &Operation, resp: &Incoming, e: serde_json::Error) -> Error {
+    let hint = if op.effect.is_idempotent() {
+        "the service answered with a body hcpartner cannot read".to_owned()
+    } else {
+        format!(
+            "the server accepted and applied {} (HTTP {}); only its answer is unreadable. Do not send it again: \
+             look the result up instead",
+            op.name, resp.status
         )
-        .with_status(resp.status)
-        .with_request_id(resp.request_id())
-        .with_body_excerpt(&resp.body)
-        .with_hint(hint)
-    })
+    };
+    Error::new(
+        ErrorKind::Decode,
+        Dispatch::Responded,
+        format!("the response is not valid JSON: {e}"),
+    )
+    .with_status(resp.status)
+    .with_request_id(resp.request_id())
+    .with_body_excerpt(&resp.body)
+    .with_hint(hint)
 }
 
 /// Some operations answer HTTP 200 with an error code in the body (CBC.5001 "caller is not a
 /// partner", CBC.0250 throttling, …). Unless the response model itself has `error_code`
 /// (check_user_identity does), such a body is an error like any other answer.
-fn error_in_success(op: &Operation, v: &Value, resp: &Incoming) -> Option<Error> {
-    let code = v.get("error_code")?.as_str()?;
+fn error_in_success(
+    op: &Operation,
+    code: Option<&str>,
+    msg: Option<&str>,
+    resp: &Incoming,
+) -> Option<Error> {
+    let code = code?;
     if code.is_empty() || code == "CBC.0000" {
         return None;
     }
@@ -69,9 +204,7 @@ fn error_in_success(op: &Operation, v: &Value, resp: &Incoming) -> Option<Error>
     {
         return None;
     }
-    let msg = v
-        .get("error_msg")
-        .and_then(Value::as_str)
+    let msg = msg
         .unwrap_or("error reported in a successful response")
         .to_owned();
     Some(

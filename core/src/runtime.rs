@@ -5,6 +5,7 @@
 //! a fresh one (the parent's is leaked, never dropped: dropping it would wait for threads that do
 //! not exist in the child).
 
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::sync::Mutex;
 
@@ -61,6 +62,51 @@ pub fn try_handle() -> crate::Result<Handle> {
 /// When the OS refuses to start the runtime's threads.
 pub fn handle() -> Handle {
     try_handle().unwrap_or_else(|e| panic!("{e}"))
+}
+
+thread_local! {
+    /// This thread's own current-thread runtime (pid-stamped: not reused in a forked child).
+    static HERE: RefCell<Option<(u32, Runtime)>> = const { RefCell::new(None) };
+    /// Whether this thread is inside [`block_on_here`] (the transport then uses this thread's
+    /// own connection pool, whose connections this thread drives).
+    static DRIVING_HERE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `fut` on this thread's own current-thread runtime: the calling thread does the I/O and
+/// the timers itself, so a blocking call wakes no other thread (each wake-up of an idle CPU costs
+/// tens of microseconds on a virtual machine). For work that may be dropped at any point: reads,
+/// and nothing that has to go on after the caller gives up (that runs on the shared runtime).
+pub fn block_on_here<F: Future>(fut: F) -> crate::Result<F::Output> {
+    let pid = std::process::id();
+    // Taken out for the call, so a nested use (which cannot happen through the faces) fails
+    // instead of re-entering the runtime.
+    let taken = HERE.with(|h| h.borrow_mut().take());
+    let runtime = match taken {
+        Some((p, rt)) if p == pid => rt,
+        inherited => {
+            // Inherited across fork: its driver's descriptors are shared with the parent.
+            std::mem::forget(inherited);
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| {
+                    crate::Error::internal(
+                        format!("could not start a runtime on this thread: {e}"),
+                        crate::Dispatch::NotSent,
+                    )
+                })?
+        }
+    };
+    let was = DRIVING_HERE.with(|d| d.replace(true));
+    let out = runtime.block_on(fut);
+    DRIVING_HERE.with(|d| d.set(was));
+    HERE.with(|h| *h.borrow_mut() = Some((pid, runtime)));
+    Ok(out)
+}
+
+/// Whether the current call runs on this thread's own runtime ([`block_on_here`]).
+pub fn driving_here() -> bool {
+    DRIVING_HERE.with(Cell::get)
 }
 
 /// Makes the faces run on a runtime the embedding application already has. Call it before the

@@ -119,6 +119,9 @@ pub(crate) struct Transport {
     config: Settings,
     /// (pid, client): a forked child must not reuse the parent's pooled sockets.
     http: Mutex<Option<(u32, reqwest::Client)>>,
+    /// Per thread that drives its own calls (`runtime::block_on_here`): a pool whose connections
+    /// that thread's runtime drives. (pid, client) as above.
+    here: Mutex<HashMap<std::thread::ThreadId, (u32, reqwest::Client)>>,
     /// Server time minus local time, in seconds, learned from a rejected signature.
     clock_offset: AtomicI64,
     limiters: Mutex<HashMap<String, Arc<DefaultDirectRateLimiter>>>,
@@ -151,6 +154,7 @@ impl Transport {
                 rate_limits: config.rate_limits.clone(),
             },
             http: Mutex::new(None),
+            here: Mutex::new(HashMap::new()),
             clock_offset: AtomicI64::new(0),
             limiters: Mutex::new(HashMap::new()),
         };
@@ -175,9 +179,11 @@ impl Transport {
         } else {
             b = b.no_proxy();
         }
-        if c.danger_accept_invalid_certs {
-            b = b.danger_accept_invalid_certs(true);
-        }
+        b = if c.danger_accept_invalid_certs {
+            b.danger_accept_invalid_certs(true)
+        } else {
+            b.tls_backend_preconfigured(crate::tls::verifying()?)
+        };
         b.build().map_err(|e| {
             Error::config(
                 "http_client",
@@ -187,9 +193,26 @@ impl Transport {
         })
     }
 
-    /// The pooled client of this process.
+    /// The pooled client for this call: the process's (driven by the shared runtime), or this
+    /// thread's when the thread drives its own calls.
     pub fn http(&self) -> Result<reqwest::Client> {
         let pid = std::process::id();
+        if crate::runtime::driving_here() {
+            let mut here = self.here.lock().unwrap_or_else(|p| p.into_inner());
+            let slot = here.entry(std::thread::current().id());
+            return match slot {
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    if o.get().0 != pid {
+                        let fresh = (pid, self.build_http()?);
+                        std::mem::forget(std::mem::replace(o.get_mut(), fresh));
+                    }
+                    Ok(o.get().1.clone())
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    Ok(v.insert((pid, self.build_http()?)).1.clone())
+                }
+            };
+        }
         let mut slot = self.http.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((p, client)) = slot.as_ref() {
             if *p == pid {

@@ -241,7 +241,7 @@ fn cancelling_a_spawned_call_follows_the_money_rule() {
         &c,
         "update_customer_account_amount",
         json!({"customer_id": "c1", "amount": 1}),
-        move |r| tx.send(r.map(|a| a.value)).unwrap(),
+        move |r| tx.send(r.and_then(|a| a.into_value())).unwrap(),
     )
     .unwrap();
     std::thread::sleep(Duration::from_millis(150));

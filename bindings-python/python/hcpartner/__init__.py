@@ -14,8 +14,9 @@ logger ``hcpartner``.
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional
+TYPE_CHECKING = False  # `typing` is slow to import: for type checkers only
+if TYPE_CHECKING:
+    from typing import Any, AsyncIterator, Dict, Iterable, Iterator, List, Mapping, Optional
 
 
 from . import _native
@@ -24,9 +25,20 @@ from ._native import refresh_logging, sign_request
 from ._operations import OPERATIONS, AsyncOperations, SyncOperations
 from .credentials import (AkSk, AssumeRole, Credentials, Password, Provider, Token, default_chain, from_env,
                           from_metadata, from_profile)
-from .errors import (ApiError, AuthError, CancelledOutcomeUnknown, ConnectionError, DecodeError, HcpError,
-                     InternalError, InterruptedOutcomeUnknown, InvalidArgument, OutcomeUnknown, ThrottledError,
-                     TimeoutError)
+from .errors import (ApiError, AuthError, ConnectionError, DecodeError, HcpError, InternalError,
+                     InterruptedOutcomeUnknown, InvalidArgument, OutcomeUnknown, ThrottledError, TimeoutError)
+
+if TYPE_CHECKING:
+    from .errors import CancelledOutcomeUnknown
+
+
+def __getattr__(name: str) -> Any:
+    # hcpartner.CancelledOutcomeUnknown derives from asyncio's CancelledError: made on first use.
+    if name == "CancelledOutcomeUnknown":
+        from . import errors
+
+        return errors.CancelledOutcomeUnknown
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __version__: str = _native.__version__
 
@@ -156,7 +168,11 @@ class AsyncClient(_Base, AsyncOperations):
         fut, control = self._native.call_async(operation, params)
         try:
             result: Dict[str, Any] = await fut
-        except asyncio.CancelledError as cancelled:
+        except BaseException as cancelled:
+            import asyncio  # loaded already: this is an asyncio call
+
+            if not isinstance(cancelled, asyncio.CancelledError):
+                raise
             abandoned = control.cancel()
             if abandoned is not None:
                 raise abandoned from cancelled

@@ -3,36 +3,46 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Literal, Mapping, Optional, TypedDict
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Literal, Mapping, Optional, TypedDict
+
+    from .credentials import Credentials
 
 from . import _native
-from .credentials import Credentials, spec_of
+from .credentials import spec_of
 
 
-class Timeouts(TypedDict, total=False):
-    """How long to wait, in seconds."""
+if TYPE_CHECKING:
 
-    #: TCP + TLS. Default 10.
-    connect: float
-    #: Waiting for response bytes once connected. Default 60.
-    read: float
-    #: One attempt, end to end. Default 90.
-    attempt: float
-    #: The whole call: rate-limit waits, credential and token fetches, every attempt and backoff. Default 300.
-    total: float
+    class Timeouts(TypedDict, total=False):
+        """How long to wait, in seconds."""
 
+        #: TCP + TLS. Default 10.
+        connect: float
+        #: Waiting for response bytes once connected. Default 60.
+        read: float
+        #: One attempt, end to end. Default 90.
+        attempt: float
+        #: The whole call: rate-limit waits, credential and token fetches, every attempt and backoff. Default 300.
+        total: float
 
-class Retry(TypedDict, total=False):
-    """How reads are tried again."""
+    class Retry(TypedDict, total=False):
+        """How reads are tried again."""
 
-    #: Attempts in all (reads; a state change is never sent again once it may have arrived). Default 3.
-    max_attempts: int
-    #: Backoff base (full jitter). Default 0.2.
-    base_delay: float
-    #: Longest single wait (also caps Retry-After). Default 20.
-    max_delay: float
-    #: Shortest wait after a throttling answer. Default 2.
-    throttle_delay: float
+        #: Attempts in all (reads; a state change is never sent again once it may have arrived). Default 3.
+        max_attempts: int
+        #: Backoff base (full jitter). Default 0.2.
+        base_delay: float
+        #: Longest single wait (also caps Retry-After). Default 20.
+        max_delay: float
+        #: Shortest wait after a throttling answer. Default 2.
+        throttle_delay: float
+
+else:
+    # Plain dicts at run time (a TypedDict needs `typing`, slow to import).
+    Timeouts = dict
+    Retry = dict
 
 
 class ClientBase:

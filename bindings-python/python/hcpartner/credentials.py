@@ -5,7 +5,9 @@ pickled (a pickle would hold the secret)."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, NoReturn, Optional, Union
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, NoReturn, Optional, Union
 
 __all__ = [
     "AkSk",
@@ -145,7 +147,10 @@ class AssumeRole(_Spec):
         return value
 
 
-Credentials = Union[AkSk, Password, Token, AssumeRole, Provider]
+if TYPE_CHECKING:
+    Credentials = Union[AkSk, Password, Token, AssumeRole, Provider]
+else:
+    Credentials = _Spec  # at run time, their common base
 
 
 def from_env() -> Provider:

@@ -22,9 +22,11 @@ the background and the caller gets one of:
 
 from __future__ import annotations
 
-import asyncio
 import builtins
-from typing import Any, Dict, Optional, Type
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional, Type
 
 __all__ = [
     "HcpError",
@@ -149,10 +151,28 @@ class InterruptedOutcomeUnknown(OutcomeUnknown, KeyboardInterrupt):
     """
 
 
-class CancelledOutcomeUnknown(OutcomeUnknown, asyncio.CancelledError):
-    """An asyncio cancel (or timeout) while a state change may have been on the wire: it goes on in
-    the background (its outcome is logged at WARNING under ``hcpartner``).
-    """
+if TYPE_CHECKING:
+    import asyncio
+
+    class CancelledOutcomeUnknown(OutcomeUnknown, asyncio.CancelledError):
+        """An asyncio cancel (or timeout) while a state change may have been on the wire: it goes on
+        in the background (its outcome is logged at WARNING under ``hcpartner``).
+        """
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CancelledOutcomeUnknown":
+        import asyncio
+
+        class CancelledOutcomeUnknown(OutcomeUnknown, asyncio.CancelledError):
+            """An asyncio cancel (or timeout) while a state change may have been on the wire: it goes
+            on in the background (its outcome is logged at WARNING under ``hcpartner``).
+            """
+
+        CancelledOutcomeUnknown.__module__ = __name__
+        globals()[name] = CancelledOutcomeUnknown
+        return CancelledOutcomeUnknown
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 #: The class of each error kind (the native module raises through it).

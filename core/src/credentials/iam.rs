@@ -16,6 +16,7 @@ use crate::generated::operations::{
     KEYSTONE_CREATE_AGENCY_TOKEN, KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD,
     KEYSTONE_LIST_AUTH_DOMAINS,
 };
+use crate::response::Want;
 use crate::secret::Secret;
 
 /// An error answer while obtaining credentials is an Auth failure of the call that needed them.
@@ -78,10 +79,11 @@ pub(crate) async fn password_token(
             &Authorizer::Anonymous,
             deadline,
             None,
+            Want::Value,
         )
         .await
         .map_err(|e| auth_error(e, "getting an IAM token"))?;
-    token_from(reply.value)
+    token_from(reply.into_value()?)
 }
 
 pub(crate) async fn agency_token(
@@ -104,10 +106,17 @@ pub(crate) async fn agency_token(
         "fetching a customer token by assume_role"
     );
     let reply = client
-        .execute(&KEYSTONE_CREATE_AGENCY_TOKEN, body, partner, deadline, None)
+        .execute(
+            &KEYSTONE_CREATE_AGENCY_TOKEN,
+            body,
+            partner,
+            deadline,
+            None,
+            Want::Value,
+        )
         .await
         .map_err(|e| auth_error(e, "assume_role"))?;
-    token_from(reply.value)
+    token_from(reply.into_value()?)
 }
 
 /// Domain ids by (IAM endpoint, AK): looked up once per process, never at construction. Each
@@ -144,6 +153,7 @@ pub(crate) async fn domain_id_for(
                         &signer,
                         deadline,
                         None,
+                        Want::Value,
                     )
                     .await
                     .map_err(|e| {
@@ -153,7 +163,7 @@ pub(crate) async fn domain_id_for(
                         )
                     })?;
                 reply
-                    .value
+                    .into_value()?
                     .pointer("/domains/0/id")
                     .and_then(Value::as_str)
                     .filter(|s| !s.is_empty())

@@ -14,11 +14,13 @@ use std::time::Duration;
 use futures::FutureExt;
 use serde_json::Value;
 
+use super::build::{build, build_json, Build, BuildError};
 use super::numbers::Schema;
 use crate::client::Client;
-use crate::error::{bounded, Dispatch, Error, Result};
+use crate::error::{bounded, Dispatch, Error, ErrorKind, Result};
 use crate::operation::Operation;
 use crate::pipeline::{Meta, Progress};
+use crate::response::{Body, Want};
 
 /// How often a blocking call asks its face whether the user interrupted it (Ctrl-C).
 pub const INTERRUPT_CHECK: Duration = Duration::from_millis(50);
@@ -27,7 +29,7 @@ pub const INTERRUPT_CHECK: Duration = Duration::from_millis(50);
 /// response model shapes the result's numbers).
 #[derive(Debug)]
 pub struct Answer {
-    pub value: Value,
+    pub body: Body,
     pub meta: Meta,
     pub op: &'static Operation,
 }
@@ -35,6 +37,51 @@ pub struct Answer {
 impl Answer {
     pub fn schema(&self) -> Schema {
         Schema::response(self.op)
+    }
+
+    /// The result as a `serde_json::Value` (declared response headers included).
+    pub fn into_value(self) -> Result<Value> {
+        self.body.into_value()
+    }
+
+    /// The result built by a face's builder, numbers by the response model, straight from the
+    /// JSON text when the call kept it. `Err(Ok(e))`: the builder's error; `Err(Err(e))`: the
+    /// answer is not JSON (a `Decode` error, as for any other call).
+    pub fn build<B: Build>(
+        &self,
+        b: &mut B,
+    ) -> std::result::Result<B::Out, std::result::Result<B::Error, Error>> {
+        match &self.body {
+            Body::Value(v) => build(self.schema(), v, b).map_err(Ok),
+            Body::Raw { json, headers } => {
+                build_json(self.schema(), json, headers, b).map_err(|e| match e {
+                    BuildError::Face(e) => Ok(e),
+                    BuildError::Json(e) => Err(Error::new(
+                        ErrorKind::Decode,
+                        Dispatch::Responded,
+                        format!("the response is not valid JSON: {e}"),
+                    )
+                    .with_operation(self.op.name)
+                    .with_status(self.meta.status)
+                    .with_request_id(self.meta.request_id.clone())
+                    .with_body_excerpt(json)),
+                })
+            }
+        }
+    }
+
+    /// The result as JSON text with its numbers' exact digits (the text the service sent when
+    /// there are no response headers to add).
+    pub fn into_json(self) -> Result<String> {
+        match self.body {
+            Body::Raw { json, headers }
+                if headers.is_empty() && !json.iter().all(u8::is_ascii_whitespace) =>
+            {
+                String::from_utf8(json.to_vec())
+                    .map_err(|e| Error::new(ErrorKind::Decode, Dispatch::Responded, e.to_string()))
+            }
+            body => Ok(body.into_value()?.to_string()),
+        }
     }
 }
 
@@ -58,35 +105,32 @@ pub async fn guard<T>(dispatch: Dispatch, fut: impl Future<Output = Result<T>>) 
     }
 }
 
-/// The shared runtime, for blocking on it from this thread (which must not be a runtime's).
-fn blocking_handle() -> Result<tokio::runtime::Handle> {
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(Error::invalid_argument(
+/// Refuses a blocking call from inside an async runtime (it would deadlock).
+fn not_in_a_runtime() -> Result<()> {
+    match tokio::runtime::Handle::try_current() {
+        Ok(_) => Err(Error::invalid_argument(
             "call",
             "a blocking call was made from inside an async runtime (it would deadlock); use the async API",
-        ));
+        )),
+        Err(_) => Ok(()),
     }
-    crate::runtime::try_handle()
 }
 
-/// Runs `fut` on the shared runtime from a thread that is not a runtime's (a face's caller),
-/// guarded.
+/// Runs `fut`, which may be dropped at any point (reads, the next page), to its end on this
+/// thread's own runtime: the calling thread does its I/O and wakes no other thread. Guarded.
 pub fn block<T>(fut: impl Future<Output = Result<T>>) -> Result<T> {
-    blocking_handle()?.block_on(guard(Dispatch::NotSent, fut))
+    not_in_a_runtime()?;
+    crate::runtime::block_on_here(guard(Dispatch::NotSent, fut))?
 }
 
-/// [`block`] for work that may be dropped at any point (reads, such as the next page), asking
-/// `interrupted` every [`INTERRUPT_CHECK`]; `None` when it said yes.
-pub fn block_interruptible<T>(
-    fut: impl Future<Output = Result<T>>,
+/// Runs `fut` (a read) until it ends, or until `interrupted` (asked every [`INTERRUPT_CHECK`])
+/// says yes, on this thread's own runtime. `None` when interrupted: `fut` is dropped.
+fn until_interrupted<T>(
+    fut: impl Future<Output = T>,
     mut interrupted: impl FnMut() -> bool,
-) -> Option<Result<T>> {
-    let handle = match blocking_handle() {
-        Ok(h) => h,
-        Err(e) => return Some(Err(e)),
-    };
-    handle.block_on(async move {
-        let fut = guard(Dispatch::NotSent, fut);
+) -> Result<Option<T>> {
+    not_in_a_runtime()?;
+    crate::runtime::block_on_here(async move {
         tokio::pin!(fut);
         let start = tokio::time::Instant::now() + INTERRUPT_CHECK;
         let mut tick = tokio::time::interval_at(start, INTERRUPT_CHECK);
@@ -97,6 +141,15 @@ pub fn block_interruptible<T>(
             }
         }
     })
+}
+
+/// [`block`] for work that may be dropped at any point, asking `interrupted` every
+/// [`INTERRUPT_CHECK`]; `None` when it said yes.
+pub fn block_interruptible<T>(
+    fut: impl Future<Output = Result<T>>,
+    interrupted: impl FnMut() -> bool,
+) -> Option<Result<T>> {
+    until_interrupted(guard(Dispatch::NotSent, fut), interrupted).unwrap_or_else(|e| Some(Err(e)))
 }
 
 impl Client {
@@ -116,9 +169,9 @@ async fn run(
 ) -> Result<Answer> {
     let dispatch_if_panic = Dispatch::MaybeSent;
     guard(dispatch_if_panic, async {
-        let reply = client.run(op, params, Some(&progress)).await?;
+        let reply = client.run(op, params, Some(&progress), Want::Raw).await?;
         Ok(Answer {
-            value: reply.value,
+            body: reply.body,
             meta: reply.meta,
             op,
         })
@@ -133,7 +186,10 @@ fn log_abandoned(op: &Operation, r: &Result<Answer>) {
             op = op.name,
             request_id = ?a.meta.request_id,
             status = a.meta.status,
-            result = %bounded(a.value.to_string(), 2048),
+            result = %bounded(String::from_utf8_lossy(match &a.body {
+                Body::Raw { json, .. } => json,
+                Body::Value(_) => &b""[..],
+            }).into_owned(), 2048),
             "a call its caller stopped waiting for finished: it was applied"
         ),
         Err(e) => tracing::warn!(
@@ -161,25 +217,43 @@ pub enum Blocking {
     Interrupted(Option<Error>),
 }
 
-/// A guarded call that blocks this thread (not a runtime's) until it ends.
+/// A guarded call that blocks this thread (not a runtime's) until it ends. A read runs on this
+/// thread's own runtime; a state change on the shared one.
 pub fn call_blocking(client: &Client, operation: &str, params: Value) -> Result<Answer> {
     let (op, params) = client.prepare(operation, params)?;
-    blocking_handle()?.block_on(run(client.clone(), op, params, Arc::default()))
+    not_in_a_runtime()?;
+    let fut = run(client.clone(), op, params, Arc::default());
+    if op.effect.is_idempotent() {
+        crate::runtime::block_on_here(fut)?
+    } else {
+        crate::runtime::try_handle()?.block_on(fut)
+    }
 }
 
 /// A call that blocks this thread (not a runtime's), asking `interrupted` every
-/// [`INTERRUPT_CHECK`] whether to stop waiting (a face's Ctrl-C check).
+/// [`INTERRUPT_CHECK`] whether to stop waiting (a face's Ctrl-C check). A read runs on this
+/// thread's own runtime and is dropped when interrupted; a state change runs on the shared
+/// runtime, so that once it may be on the wire it can go on without its caller.
 pub fn call_interruptible(
     client: &Client,
     operation: &str,
     params: Value,
     mut interrupted: impl FnMut() -> bool,
 ) -> Blocking {
-    let prepared = client
-        .prepare(operation, params)
-        .and_then(|p| Ok((p, blocking_handle()?)));
-    let ((op, params), handle) = match prepared {
+    let (op, params) = match client.prepare(operation, params) {
         Ok(p) => p,
+        Err(e) => return Blocking::Done(Err(e)),
+    };
+    if op.effect.is_idempotent() {
+        let fut = run(client.clone(), op, params, Arc::default());
+        return match until_interrupted(fut, interrupted) {
+            Ok(Some(r)) => Blocking::Done(r),
+            Ok(None) => Blocking::Interrupted(None),
+            Err(e) => Blocking::Done(Err(e)),
+        };
+    }
+    let handle = match not_in_a_runtime().and_then(|()| crate::runtime::try_handle()) {
+        Ok(h) => h,
         Err(e) => return Blocking::Done(Err(e)),
     };
     let progress = Arc::new(Progress::default());
@@ -196,7 +270,7 @@ pub fn call_interruptible(
                     if !interrupted() {
                         continue;
                     }
-                    if op.effect.is_idempotent() || !progress.may_be_sent() {
+                    if !progress.may_be_sent() {
                         return Blocking::Interrupted(None);
                     }
                     spawner.spawn(async move {

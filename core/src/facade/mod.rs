@@ -6,17 +6,19 @@
 //! No FFI types and no `unsafe` here: a face converts its values to `serde_json::Value` and back,
 //! and calls these.
 
+mod build;
 pub mod call;
 pub mod numbers;
 mod options;
 mod pager;
 mod report;
 
+pub use build::{build, build_json, Build, BuildError, Key};
 pub use call::{
     block, block_interruptible, call, call_blocking, call_interruptible, guard, spawn_call, Answer,
     Blocking, CallControl,
 };
-pub use numbers::{build, shape, Build, NumberKind, Numbers, Schema};
+pub use numbers::{shape, NumberKind, Numbers, Schema};
 pub use options::{
     customer_domain, ClientOptions, CredentialsSpec, RetryOptions, Seconds, Timeouts,
 };

@@ -1,8 +1,8 @@
 //! The number policy on the way back: a response is shaped by its response model, not by how the
 //! server happened to print a number. A `decimal` field is money whether it reads `100` or
 //! `100.50`; an `int` is an integer however large. Faces build their own values with a
-//! [`Build`] (Python: `int`, `Decimal`, `float`), or take JSON with [`shape`] (decimals as
-//! strings where the face has no exact number type: Node, C callers who ask for it).
+//! [`Build`](super::Build) (Python: `int`, `Decimal`, `float`), or take JSON with [`shape`]
+//! (decimals as strings where the face has no exact number type: Node, C callers who ask).
 //!
 //! On the way out the core does the same by the same description: decimals always go on the wire
 //! as JSON numbers (`request.rs`).
@@ -54,14 +54,30 @@ impl Schema {
 
     /// The schema of `key` inside an object.
     pub fn field(self, key: &str) -> Schema {
+        self.field_at(key, 0).0
+    }
+
+    /// [`Schema::field`], looking first at field number `hint` of a model (keys mostly arrive
+    /// in the model's order, so the next field is usually the one): the schema, the model's own
+    /// `&'static` name for the key when it knows it, and the hint for the next key.
+    pub fn field_at(self, key: &str, hint: usize) -> (Schema, Option<&'static str>, usize) {
         match self {
-            Schema::Model(m) => m
-                .fields
-                .iter()
-                .find(|f| f.name == key)
-                .map_or(Schema::Any, |f| Schema::resolve(&f.ty)),
-            Schema::Type(Type::Map(t)) => Schema::resolve(t),
-            _ => Schema::Any,
+            Schema::Model(m) => {
+                let at = match m.fields.get(hint) {
+                    Some(f) if f.name == key => Some(hint),
+                    _ => m.fields.iter().position(|f| f.name == key),
+                };
+                match at {
+                    Some(i) => (
+                        Schema::resolve(&m.fields[i].ty),
+                        Some(m.fields[i].name),
+                        i + 1,
+                    ),
+                    None => (Schema::Any, None, hint),
+                }
+            }
+            Schema::Type(Type::Map(t)) => (Schema::resolve(t), None, 0),
+            _ => (Schema::Any, None, 0),
         }
     }
 
@@ -79,43 +95,6 @@ impl Schema {
             Schema::Type(Type::Decimal) => NumberKind::Decimal,
             Schema::Type(Type::Float) => NumberKind::Float,
             _ => NumberKind::Unknown,
-        }
-    }
-}
-
-/// A face's value builder, driven by [`build`].
-pub trait Build {
-    type Out;
-    type Error;
-    fn null(&mut self) -> Result<Self::Out, Self::Error>;
-    fn boolean(&mut self, b: bool) -> Result<Self::Out, Self::Error>;
-    fn number(&mut self, n: &Number, kind: NumberKind) -> Result<Self::Out, Self::Error>;
-    fn string(&mut self, s: &str) -> Result<Self::Out, Self::Error>;
-    fn list(&mut self, items: Vec<Self::Out>) -> Result<Self::Out, Self::Error>;
-    fn object(&mut self, entries: Vec<(&str, Self::Out)>) -> Result<Self::Out, Self::Error>;
-}
-
-/// Builds `v` with `b`, telling it what each number is by `schema`.
-pub fn build<B: Build>(schema: Schema, v: &Value, b: &mut B) -> Result<B::Out, B::Error> {
-    match v {
-        Value::Null => b.null(),
-        Value::Bool(x) => b.boolean(*x),
-        Value::Number(n) => b.number(n, schema.number_kind()),
-        Value::String(s) => b.string(s),
-        Value::Array(items) => {
-            let inner = schema.element();
-            let out = items
-                .iter()
-                .map(|x| build(inner, x, b))
-                .collect::<Result<Vec<_>, _>>()?;
-            b.list(out)
-        }
-        Value::Object(map) => {
-            let out = map
-                .iter()
-                .map(|(k, x)| Ok((k.as_str(), build(schema.field(k), x, b)?)))
-                .collect::<Result<Vec<_>, _>>()?;
-            b.object(out)
         }
     }
 }

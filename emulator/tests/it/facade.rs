@@ -20,7 +20,8 @@ fn balance(p: &hcpartner::Client, id: &str) -> String {
         json!({"customer_infos": [{"customer_id": id}]}),
     )
     .unwrap()
-    .value;
+    .into_value()
+    .unwrap();
     v["customer_balances"][0]["amount"].to_string()
 }
 
@@ -45,7 +46,7 @@ fn a_cancelled_money_call_runs_to_its_end_and_is_applied_once() {
         .expect("on the wire: it must run on");
     assert_eq!(e.kind(), ErrorKind::OutcomeUnknown);
     let done = rx.recv_timeout(Duration::from_secs(5)).unwrap().unwrap();
-    assert!(done.value["transfer_id"].is_string());
+    assert!(done.into_value().unwrap()["transfer_id"].is_string());
 
     // Ctrl-C in a blocking face: the same.
     let params = json!({"customer_id": SEED_RESALE_ID, "amount": 5});
