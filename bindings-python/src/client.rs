@@ -11,7 +11,7 @@ use pyo3::types::{PyDict, PyTuple};
 use serde_json::Value;
 
 use crate::aio::{awaitable, pending, Finish};
-use crate::convert::{from_py, PyBuild};
+use crate::convert::{from_json, from_py, PyBuild};
 use crate::errors::{exception, raise, to_pyerr};
 
 fn params_of(params: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
@@ -26,12 +26,15 @@ fn built(py: Python<'_>, schema: facade::Schema, v: &Value) -> PyResult<Py<PyAny
 }
 
 fn answer(py: Python<'_>, r: hcpartner::Result<Answer>) -> PyResult<Py<PyAny>> {
-    match r {
-        Ok(a) => a
+    let a = r.map_err(|e| to_pyerr(py, &e))?;
+    match a.raw() {
+        Some((json, headers)) => from_json(py, a.schema(), json, headers)
+            .map(Bound::unbind)
+            .map_err(|e| e.unwrap_or_else(|why| to_pyerr(py, &a.unreadable(why)))),
+        None => a
             .build(&mut PyBuild(py))
             .map(Bound::unbind)
             .map_err(|e| e.unwrap_or_else(|e| to_pyerr(py, &e))),
-        Err(e) => Err(to_pyerr(py, &e)),
     }
 }
 

@@ -575,8 +575,8 @@ Results are plain dicts and lists; these classes describe them for type checkers
 - JSON integers are `int`; every other number the service returns is a `decimal.Decimal`, exact.
   Numbers you send may be `Decimal`, `int`, `float` or `str` (`DecimalInput`).
 
-At runtime `__required_keys__` is exact on Python 3.11+, or on 3.9/3.10 with `typing_extensions`
-installed; without it, 3.9/3.10 report every key optional (type checkers see `Required` anyway).
+At runtime `__required_keys__` is exact on Python 3.11+, or on 3.10 with `typing_extensions`
+installed; without it, 3.10 reports every key optional (type checkers see `Required` anyway).
 """
 
 import sys

@@ -25,6 +25,9 @@ use crate::response::{Body, Want};
 /// How often a blocking call asks its face whether the user interrupted it (Ctrl-C).
 pub const INTERRUPT_CHECK: Duration = Duration::from_millis(50);
 
+/// A declared response header of an answer (`X-Subject-Token`) and its value.
+pub type ResponseHeader = (&'static str, String);
+
 /// A successful call: the result, what the answer said about itself, and its operation (whose
 /// response model shapes the result's numbers).
 #[derive(Debug)]
@@ -56,18 +59,32 @@ impl Answer {
             Body::Raw { json, headers } => {
                 build_json(self.schema(), json, headers, b).map_err(|e| match e {
                     BuildError::Face(e) => Ok(e),
-                    BuildError::Json(e) => Err(Error::new(
-                        ErrorKind::Decode,
-                        Dispatch::Responded,
-                        format!("the response is not valid JSON: {e}"),
-                    )
-                    .with_operation(self.op.name)
-                    .with_status(self.meta.status)
-                    .with_request_id(self.meta.request_id.clone())
-                    .with_body_excerpt(json)),
+                    BuildError::Json(e) => Err(self.unreadable(e)),
                 })
             }
         }
+    }
+
+    /// The JSON text and the declared response headers, when the call kept the text.
+    pub fn raw(&self) -> Option<(&[u8], &[ResponseHeader])> {
+        match &self.body {
+            Body::Raw { json, headers } => Some((json, headers)),
+            Body::Value(_) => None,
+        }
+    }
+
+    /// The `Decode` error of this answer (a face found its text unreadable).
+    pub fn unreadable(&self, why: impl std::fmt::Display) -> Error {
+        let excerpt = self.raw().map(|(json, _)| json).unwrap_or_default();
+        Error::new(
+            ErrorKind::Decode,
+            Dispatch::Responded,
+            format!("the response is not valid JSON: {why}"),
+        )
+        .with_operation(self.op.name)
+        .with_status(self.meta.status)
+        .with_request_id(self.meta.request_id.clone())
+        .with_body_excerpt(excerpt)
     }
 
     /// The result as JSON text with its numbers' exact digits (the text the service sent when

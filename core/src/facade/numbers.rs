@@ -89,6 +89,41 @@ impl Schema {
         }
     }
 
+    /// Whether a `decimal` or `float` field can occur in this value, at any depth: a face that
+    /// parses JSON its own way (numbers by how they are written) must correct only those.
+    pub fn has_typed_numbers(self) -> bool {
+        fn in_type(ty: &'static Type, seen: &mut Vec<&'static str>) -> bool {
+            match ty {
+                Type::Decimal | Type::Float => true,
+                Type::List(t) | Type::Map(t) => in_type(t, seen),
+                Type::Model(name) => find_model(name).is_some_and(|m| in_model(m, seen)),
+                _ => false,
+            }
+        }
+        fn in_model(m: &'static Model, seen: &mut Vec<&'static str>) -> bool {
+            if seen.contains(&m.name) {
+                return false;
+            }
+            seen.push(m.name);
+            m.fields.iter().any(|f| in_type(&f.ty, seen))
+        }
+        type Cache = std::sync::Mutex<std::collections::HashMap<&'static str, bool>>;
+        static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+        match self {
+            Schema::Any => false,
+            Schema::Type(t) => in_type(t, &mut Vec::new()),
+            Schema::Model(m) => {
+                let mut cache = CACHE
+                    .get_or_init(Default::default)
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner());
+                *cache
+                    .entry(m.name)
+                    .or_insert_with(|| in_model(m, &mut Vec::new()))
+            }
+        }
+    }
+
     pub fn number_kind(self) -> NumberKind {
         match self {
             Schema::Type(Type::Int) => NumberKind::Int,
@@ -188,6 +223,15 @@ mod tests {
             shape(Schema::Any, json!({"x": 2.5}), Numbers::Strings),
             json!({"x": 2.5})
         );
+    }
+
+    #[test]
+    fn which_answers_carry_typed_numbers() {
+        let money = find_operation("show_customer_account_balances").unwrap();
+        assert!(Schema::response(money).has_typed_numbers());
+        let customers = find_operation("list_sub_customers").unwrap();
+        assert!(!Schema::response(customers).has_typed_numbers());
+        assert!(!Schema::Any.has_typed_numbers());
     }
 
     #[test]
