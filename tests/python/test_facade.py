@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import fractions
+import gc
 import http.server
 import json
 import logging
@@ -164,10 +165,12 @@ def _unix_sockets() -> int:
 
 
 def _settled(expected: int) -> int:
-    """The Unix-socket count once it reaches `expected` (a runtime thread may still be dropping
-    its end of a finished call's queue), or after a second."""
+    """The Unix-socket count once it is at most `expected` (a runtime thread may still be
+    dropping its end of a finished call's queue; earlier tests' loops may close meanwhile), or
+    after a second."""
+    gc.collect()
     deadline = time.monotonic() + 1
-    while _unix_sockets() != expected and time.monotonic() < deadline:
+    while _unix_sockets() > expected and time.monotonic() < deadline:
         time.sleep(0.01)
     return _unix_sockets()
 
@@ -175,10 +178,11 @@ def _settled(expected: int) -> int:
 def test_loop_close_releases_the_bridge_descriptors(emu: Emulator) -> None:
     c = emu.async_client()
     asyncio.run(c.list_sub_customers(limit=1))  # the HTTP pool exists now
+    gc.collect()
     baseline = _unix_sockets()
     for _ in range(3):
         asyncio.run(c.list_sub_customers(limit=1))
-        assert _settled(baseline) == baseline, "a closed loop keeps none of the bridge's sockets"
+        assert _settled(baseline) <= baseline, "a closed loop keeps none of the bridge's sockets"
 
     # Closing a loop with calls in flight: no crash, nothing kept once they end, the client works.
     emu.fault(path="/v2/partners/sub-customers/query", kind="delay", delay_ms=400, count=30)
@@ -193,7 +197,7 @@ def test_loop_close_releases_the_bridge_descriptors(emu: Emulator) -> None:
         loop.run_until_complete(start())
         loop.close()
     time.sleep(0.5)
-    assert _settled(baseline) == baseline
+    assert _settled(baseline) <= baseline
 
     async def again() -> int:
         return len(await asyncio.gather(*(c.list_sub_customers(limit=1) for _ in range(8))))
