@@ -76,9 +76,9 @@ impl<T> Out<T> {
 
 impl Out<c_char> {
     /// Hands `s` to the caller as a string for `hcp_string_free`.
-    pub(crate) fn put_string(self, s: String) {
+    pub(crate) fn put_text(self, s: CString) {
         // SAFETY: as in `put_box`.
-        unsafe { *self.0 = c_string(s).into_raw() }
+        unsafe { *self.0 = s.into_raw() }
     }
 
     /// Writes NULL (the end of a pager).

@@ -4,10 +4,11 @@
 use std::ffi::c_char;
 
 use hcpartner::facade::{self, ClientOptions};
-use hcpartner::{Client, Dispatch, Error};
+use hcpartner::{Client, Dispatch};
 
 use crate::args;
 use crate::error::{hcp_error, hcp_result};
+use crate::json;
 use crate::panic::{boundary, or_default};
 use crate::HCP_FLAG_DECIMAL_STRINGS;
 
@@ -101,17 +102,7 @@ pub unsafe extern "C" fn hcp_call_flags(
         let out = args::out(response_json, "response_json")?;
         let answer = facade::call_blocking(&client.client, operation, params)?;
         let schema = answer.schema();
-        out.put_string(to_text(facade::shape(schema, answer.value, numbers))?);
+        out.put_text(json::text(&facade::shape(schema, answer.value, numbers)));
         Ok(())
-    })
-}
-
-/// JSON text of a result (numbers as they came: serde_json keeps their digits).
-pub(crate) fn to_text(v: serde_json::Value) -> Result<String, Error> {
-    serde_json::to_string(&v).map_err(|e| {
-        Error::internal(
-            format!("a result could not be written as JSON: {e}"),
-            Dispatch::Responded,
-        )
     })
 }

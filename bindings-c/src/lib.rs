@@ -16,6 +16,7 @@
 mod args;
 pub mod client;
 pub mod error;
+mod json;
 pub mod names;
 pub mod pager;
 mod panic;

@@ -6,8 +6,9 @@ use hcpartner::facade::{self, Numbers, Pager};
 use hcpartner::Dispatch;
 
 use crate::args;
-use crate::client::{hcp_client, to_text};
+use crate::client::hcp_client;
 use crate::error::{hcp_error, hcp_result};
+use crate::json;
 use crate::panic::{boundary, or_default};
 use crate::{HCP_FLAG_DECIMAL_STRINGS, HCP_FLAG_PAGES};
 
@@ -75,7 +76,7 @@ pub unsafe extern "C" fn hcp_pager_next(
             None => out.put_null(),
             Some(item) => {
                 let v = facade::shape(p.pager.schema(), item?, p.numbers);
-                out.put_string(to_text(v)?);
+                out.put_text(json::text(&v));
             }
         }
         Ok(())

@@ -123,7 +123,7 @@ pub unsafe extern "C" fn hcp_sign_request(
             .into_iter()
             .map(|(k, v)| (k.to_owned(), Value::String(v)))
             .collect();
-        out.put_string(crate::client::to_text(Value::Object(added))?);
+        out.put_text(crate::json::text(&Value::Object(added)));
         Ok(())
     })
 }
