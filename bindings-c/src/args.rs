@@ -88,6 +88,48 @@ impl Out<c_char> {
     }
 }
 
+/// Frees a handle that `Out::put_box` handed out; NULL is a no-op.
+///
+/// # Safety
+/// `p` is NULL or came from `put_box` with this `T`, and is freed once.
+pub(crate) unsafe fn free_box<T>(p: *mut T) {
+    crate::panic::or_default((), || {
+        if !p.is_null() {
+            // SAFETY: made by Box::into_raw in `put_box` (the caller's promise).
+            drop(unsafe { Box::from_raw(p) });
+        }
+    })
+}
+
+/// What `hcp_call_flags` and `hcp_pager_new` both take, checked: the client, the operation, its
+/// params and the number policy of `flags` (of which `allowed` are the bits the export takes).
+pub(crate) struct Request<'a> {
+    pub(crate) client: &'a hcpartner::Client,
+    pub(crate) operation: &'a str,
+    pub(crate) params: Value,
+    pub(crate) numbers: Numbers,
+}
+
+/// # Safety
+/// As [`text`] and [`handle`].
+pub(crate) unsafe fn request<'a>(
+    client: *const crate::client::hcp_client,
+    operation: *const c_char,
+    params_json: *const c_char,
+    flags: u32,
+    allowed: u32,
+) -> Result<Request<'a>> {
+    // SAFETY: the caller's promise.
+    unsafe {
+        Ok(Request {
+            client: &handle(client, "client")?.client,
+            operation: text(operation, "operation")?,
+            params: json(params_json, "params_json")?,
+            numbers: numbers(flags, allowed)?,
+        })
+    }
+}
+
 /// `s` as a C string; a NUL inside (a service message could carry one) becomes U+FFFD, since C
 /// would end the string there.
 pub(crate) fn c_string(s: String) -> CString {

@@ -9,7 +9,7 @@ use hcpartner::{Client, Dispatch};
 use crate::args;
 use crate::error::{hcp_error, hcp_result};
 use crate::json;
-use crate::panic::{boundary, or_default};
+use crate::panic::boundary;
 use crate::HCP_FLAG_DECIMAL_STRINGS;
 
 /// A client: immutable once made, safe to share between threads (calls from many threads at
@@ -53,12 +53,7 @@ pub unsafe extern "C" fn hcp_client_new(
 /// Ownership: takes `client` back from the caller.
 #[no_mangle]
 pub unsafe extern "C" fn hcp_client_free(client: *mut hcp_client) {
-    or_default((), || {
-        if !client.is_null() {
-            // SAFETY: made by `hcp_client_new`, freed once (the caller's promise).
-            drop(unsafe { Box::from_raw(client) });
-        }
-    })
+    unsafe { args::free_box(client) }
 }
 
 /// Calls `operation` (an official snake_case name, see `hcp_operation_names`) with its flat
@@ -95,14 +90,19 @@ pub unsafe extern "C" fn hcp_call_flags(
     err: *mut *mut hcp_error,
 ) -> hcp_result {
     boundary(err, Dispatch::MaybeSent, || {
-        let client = unsafe { args::handle(client, "client") }?;
-        let operation = unsafe { args::text(operation, "operation") }?;
-        let params = unsafe { args::json(params_json, "params_json") }?;
-        let numbers = args::numbers(flags, HCP_FLAG_DECIMAL_STRINGS)?;
+        let r = unsafe {
+            args::request(
+                client,
+                operation,
+                params_json,
+                flags,
+                HCP_FLAG_DECIMAL_STRINGS,
+            )
+        }?;
         let out = args::out(response_json, "response_json")?;
-        let answer = facade::call_blocking(&client.client, operation, params)?;
+        let answer = facade::call_blocking(r.client, r.operation, r.params)?;
         let schema = answer.schema();
-        out.put_text(json::text(&facade::shape(schema, answer.value, numbers)));
+        out.put_text(json::text(&facade::shape(schema, answer.value, r.numbers)));
         Ok(())
     })
 }

@@ -137,12 +137,7 @@ fn ptr(s: &Option<CString>) -> *const c_char {
 /// Ownership: takes `err` back from the caller.
 #[no_mangle]
 pub unsafe extern "C" fn hcp_error_free(err: *mut hcp_error) {
-    or_default((), || {
-        if !err.is_null() {
-            // SAFETY: made by Box::into_raw in `set_error`, freed once (the caller's promise).
-            drop(unsafe { Box::from_raw(err) });
-        }
-    })
+    unsafe { crate::args::free_box(err) }
 }
 
 /// The error's stable code (the `hcp_result` the failing function returned); `HCP_OK` for NULL.

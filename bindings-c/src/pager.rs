@@ -9,7 +9,7 @@ use crate::args;
 use crate::client::hcp_client;
 use crate::error::{hcp_error, hcp_result};
 use crate::json;
-use crate::panic::{boundary, or_default};
+use crate::panic::boundary;
 use crate::{HCP_FLAG_DECIMAL_STRINGS, HCP_FLAG_PAGES};
 
 /// A pager over a paginated operation. Made by `hcp_pager_new`, freed by `hcp_pager_free`. It
@@ -41,18 +41,15 @@ pub unsafe extern "C" fn hcp_pager_new(
     err: *mut *mut hcp_error,
 ) -> hcp_result {
     boundary(err, Dispatch::NotSent, || {
-        let client = unsafe { args::handle(client, "client") }?;
-        let operation = unsafe { args::text(operation, "operation") }?;
-        let params = unsafe { args::json(params_json, "params_json") }?;
-        let numbers = args::numbers(flags, HCP_FLAG_PAGES | HCP_FLAG_DECIMAL_STRINGS)?;
+        let allowed = HCP_FLAG_PAGES | HCP_FLAG_DECIMAL_STRINGS;
+        let r = unsafe { args::request(client, operation, params_json, flags, allowed) }?;
         let out = args::out(out, "out")?;
-        let pager = Pager::new(
-            &client.client,
-            operation,
-            params,
-            flags & HCP_FLAG_PAGES != 0,
-        )?;
-        out.put_box(hcp_pager { pager, numbers });
+        let pages = flags & HCP_FLAG_PAGES != 0;
+        let pager = Pager::new(r.client, r.operation, r.params, pages)?;
+        out.put_box(hcp_pager {
+            pager,
+            numbers: r.numbers,
+        });
         Ok(())
     })
 }
@@ -89,11 +86,6 @@ pub unsafe extern "C" fn hcp_pager_next(
 /// Ownership: takes `pager` back from the caller.
 #[no_mangle]
 pub unsafe extern "C" fn hcp_pager_free(pager: *mut hcp_pager) {
-    or_default((), || {
-        if !pager.is_null() {
-            // SAFETY: made by `hcp_pager_new`, freed once (the caller's promise).
-            let p = unsafe { Box::from_raw(pager) };
-            p.pager.close();
-        }
-    })
+    // Dropping it drops its stream: nothing more is fetched.
+    unsafe { args::free_box(pager) }
 }

@@ -210,6 +210,19 @@ char *hc_new_customer(const hcp_client *c, const char *xid) {
     return id;
 }
 
+int hc_new_customers(const hcp_client *c, const char *prefix, int n) {
+    for (int i = 0; i < n; i++) {
+        char xid[64];
+        snprintf(xid, sizeof xid, "%.40s-%02d", prefix, i);
+        free(hc_new_customer(c, xid));
+    }
+    cJSON *first = hc_call(c, "list_sub_customers", "{\"limit\": 1}", NULL);
+    const cJSON *count = cJSON_GetObjectItemCaseSensitive(first, "count");
+    int total = cJSON_IsNumber(count) ? count->valueint : -1;
+    cJSON_Delete(first);
+    return total;
+}
+
 void hc_last_month(char out[8]) {
     time_t now = time(NULL);
     struct tm t;

@@ -65,6 +65,8 @@ hcp_error *hc_call_fails(const hcp_client *c, const char *op, const char *params
 const char *hc_str(const cJSON *obj, const char *key);
 /* A new sub-customer (xaccount_id `xid`): its id, malloc'd. */
 char *hc_new_customer(const hcp_client *c, const char *xid);
+/* `n` new sub-customers named `prefix`-0..n-1; the number of customers listed after. */
+int hc_new_customers(const hcp_client *c, const char *prefix, int n);
 /* `s` or "(null)", for messages. */
 const char *hc_s(const char *s);
 

@@ -69,14 +69,7 @@ static void *drain(void *arg) {
 
 static void threads_share_one_pager(void) {
     hcp_client *c = hc_client("");
-    for (int i = 0; i < 12; i++) {
-        char xid[32];
-        snprintf(xid, sizeof xid, "pg-%d", i);
-        free(hc_new_customer(c, xid));
-    }
-    cJSON *first = hc_call(c, "list_sub_customers", "{\"limit\": 1}", NULL);
-    int total = cJSON_GetObjectItemCaseSensitive(first, "count")->valueint;
-    cJSON_Delete(first);
+    int total = hc_new_customers(c, "pg", 12);
     CHECK(hcp_pager_new(c, "list_sub_customers", "{\"limit\": 3}", 0, &shared_pager, NULL) == HCP_OK, "pager");
     pthread_t th[THREADS];
     for (int t = 0; t < THREADS; t++) pthread_create(&th[t], NULL, drain, (void *)(intptr_t)t);
