@@ -1,6 +1,7 @@
 # hcpartner: two commands for a new machine.
 #   make demo   the Partner Center tour against the embedded emulator (Rust, then Python)
-#   make test   every check and test (Rust, Python), after installing what they need
+#   make test   every check and test (Rust, Python, C), after installing what they need
+#   make install PREFIX=/usr/local   the C library: lib/libhcpartner.{so,a}, include/, lib/pkgconfig/
 # Rust (cargo, clippy, rustfmt) and python3 come with the machine image; the rest is installed
 # here: Python packages into build/venv, Rust crates by cargo.
 
@@ -10,14 +11,14 @@ VENV := build/venv
 PY := $(VENV)/bin/python
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test test-rust test-python lint fmt check-tools venv wheel emulator bench bench-signer bench-python vectors generate
+.PHONY: demo test test-rust test-python test-c lint fmt check-tools venv wheel emulator bench bench-signer bench-python bench-c vectors generate header lib-c install
 
 demo: check-tools wheel emulator
 	$(CARGO) run -q -p hcpartner-emulator --example partner_tour
 	@echo; echo "=== the same tour from Python ==="
 	HCP_EMULATOR=target/debug/hcpartner-emulator $(PY) bindings-python/examples/partner_tour.py
 
-test: check-tools lint test-rust test-python
+test: check-tools lint test-rust test-python test-c
 
 test-rust:
 	$(CARGO) test --workspace --all-targets
@@ -58,8 +59,39 @@ test-python: wheel emulator
 	HCP_EMULATOR=target/debug/hcpartner-emulator $(PY) -m pytest -c tests/python/pytest.ini tests/python -q -p no:cacheprovider
 	HCP_TYPING_VENV=$(abspath $(VENV)) PYTHON=$(abspath $(PY)) bash bindings-python/tests/check_types.sh
 
+# The C library. `make install PREFIX=DIR` builds it (release; C_PROFILE=debug shares the test
+# build) and installs lib/libhcpartner.so (soname libhcpartner.so), lib/libhcpartner.a,
+# include/hcpartner.h, include/hcpartner.hpp and lib/pkgconfig/hcpartner.pc.
+PREFIX ?= /usr/local
+C_PROFILE ?= release
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+
+lib-c:
+	$(CARGO) build -q -p hcpartner-c $(if $(filter release,$(C_PROFILE)),--release)
+
+install: lib-c
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 755 target/$(C_PROFILE)/libhcpartner_c.so $(DESTDIR)$(PREFIX)/lib/libhcpartner.so
+	install -m 644 target/$(C_PROFILE)/libhcpartner_c.a $(DESTDIR)$(PREFIX)/lib/libhcpartner.a
+	install -m 644 include/hcpartner.h include/hcpartner.hpp $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' bindings-c/hcpartner.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/hcpartner.pc
+
+# Rewrites include/hcpartner.h with the pinned cbindgen (bindings-c/tests/header.rs checks it).
+header:
+	HCP_BLESS=1 $(CARGO) test -q -p hcpartner-c --test header header_is_current
+
+# The C suite: C programs built with gcc -Wall -Wextra -Werror against the installed header and
+# library (pkg-config), run under valgrind and once more built with ASan/UBSan; the C and C++
+# examples. Installs gcc's friends from Debian when missing (valgrind, pkg-config, cJSON).
+test-c: emulator
+	@command -v valgrind >/dev/null && command -v pkg-config >/dev/null && pkg-config --exists libcjson || \
+		{ apt-get update -qq && apt-get install -y -qq valgrind pkg-config libcjson-dev g++ >/dev/null; }
+	$(MAKE) -s install PREFIX=$(abspath build/c/prefix) C_PROFILE=debug
+	HCP_EMULATOR=$(abspath target/debug/hcpartner-emulator) bash tests/c/run.sh
+
 # Side-by-side benchmarks against the official SDKs (release builds; not part of `make test`).
-bench: bench-signer bench-python
+bench: bench-signer bench-python bench-c
 
 bench-signer:
 	bash benches/signer.sh
@@ -73,6 +105,10 @@ bench-python: venv
 	$(PY) -m pip install -q --force-reinstall --no-deps build/wheels-release/*.whl
 	$(CARGO) build -q --release -p hcpartner-emulator -p hcpartner-benches
 	$(PY) benches/python_bench.py
+
+# A C call (hcp_call) against the Rust core's call, both on one static local server.
+bench-c:
+	bash benches/c_call.sh
 
 # Regenerate the signing vectors with the official huaweicloudsdkcore (installs it in a venv).
 vectors:

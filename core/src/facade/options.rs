@@ -228,7 +228,7 @@ pub struct ClientOptions {
 /// A serde failure as an `InvalidArgument` naming the option (`timeouts.total`) and its source.
 fn named(e: serde_path_to_error::Error<serde_json::Error>, source: &str) -> Error {
     let path = e.path().to_string();
-    let field = if path == "." || path.is_empty() {
+    let field = if path == "." || path == "?" || path.is_empty() {
         "options".to_owned()
     } else {
         path
