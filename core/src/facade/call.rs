@@ -90,14 +90,21 @@ impl Answer {
     /// The result as JSON text with its numbers' exact digits (the text the service sent when
     /// there are no response headers to add).
     pub fn into_json(self) -> Result<String> {
-        match self.body {
+        match &self.body {
             Body::Raw { json, headers }
                 if headers.is_empty() && !json.iter().all(u8::is_ascii_whitespace) =>
             {
-                String::from_utf8(json.to_vec())
-                    .map_err(|e| Error::new(ErrorKind::Decode, Dispatch::Responded, e.to_string()))
+                // A read may come here unchecked (see `response::outcome`): one pass that checks
+                // the JSON and builds nothing.
+                serde_json::from_slice::<serde::de::IgnoredAny>(json)
+                    .map_err(|e| self.unreadable(e))?;
+                String::from_utf8(json.to_vec()).map_err(|e| self.unreadable(e))
             }
-            body => Ok(body.into_value()?.to_string()),
+            // Headers to add (IAM token answers) or an answer already parsed: rare, small.
+            _ => match self.body.clone().into_value() {
+                Ok(value) => Ok(value.to_string()),
+                Err(e) => Err(self.unreadable(e.message())),
+            },
         }
     }
 }
