@@ -632,7 +632,7 @@ fn field_comment(f: &crate::model::Field) -> String {
 }
 
 /// The docstring of an operation: one paragraph.
-fn py_doc(api: &Api, op: &Operation) -> String {
+pub(crate) fn py_doc(api: &Api, op: &Operation) -> String {
     let mut parts = vec![
         format!("`{} {}`.", op.method, op.path),
         docs::effect(op.effect).to_owned(),
