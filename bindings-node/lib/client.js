@@ -186,6 +186,13 @@ class Client extends Operations {
       const { logger, numbers, credentials, ...core } = options;
       const strings = checkNumbers(numbers);
       if (credentials !== undefined) core.credentials = specOf(credentials);
+      // Operation names in rate limits may be camelCase, as the methods are.
+      for (const name of ['rateLimits', 'rate_limits']) {
+        const limits = core[name];
+        if (limits !== null && typeof limits === 'object' && !Array.isArray(limits)) {
+          core[name] = Object.fromEntries(Object.entries(limits).map(([op, rate]) => [operationName(op), rate]));
+        }
+      }
       this.#native = unwrap(native.newClient(bridge, wire(core, 'options'), strings));
       this.#logger = logger === undefined ? undefined : logging.check(logger);
     }

@@ -215,3 +215,31 @@ impl NativePager {
         self.pager.operation().name.to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use hcpartner::generated::find_operation;
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn numbers_follow_the_client_option() {
+        let op = find_operation("show_customer_account_balances").unwrap();
+        let schema = Schema::response(op);
+        let v: Value = serde_json::from_str(
+            r#"{"debt_amount": 100.50, "measure_id": 1, "big": 9007199254740993, "account_balances": [{"amount": 7}]}"#,
+        )
+        .unwrap();
+        let strings: Value = serde_json::from_str(&render(schema, v.clone(), true)).unwrap();
+        assert_eq!(
+            strings,
+            json!({"debt_amount": "100.50", "measure_id": 1, "big": "9007199254740993", "account_balances": [{"amount": "7"}]})
+        );
+        let numbers = render(schema, v, false);
+        assert_eq!(
+            numbers,
+            r#"{"debt_amount":100.50,"measure_id":1,"big":"9007199254740993","account_balances":[{"amount":7}]}"#
+        );
+    }
+}
