@@ -59,6 +59,10 @@ function checkCallOptions(options) {
  */
 function start(nativeClient, operation, params, { signal, timeoutMs }) {
   return new Promise((resolve) => {
+    if (signal && signal.aborted) {
+      resolve([-1, undefined, signal.reason]); // given up before it started: nothing is sent
+      return;
+    }
     let timer;
     const stop = () => {
       if (timer !== undefined) clearTimeout(timer);
@@ -95,10 +99,7 @@ function start(nativeClient, operation, params, { signal, timeoutMs }) {
     function onAbort() {
       giveUp(signal.reason, 'aborted');
     }
-    if (signal) {
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-    }
+    if (signal) signal.addEventListener('abort', onAbort, { once: true });
     if (timeoutMs !== undefined) {
       timer = setTimeout(
         () => giveUp(new DOMException(`${operation} took longer than timeoutMs (${timeoutMs} ms)`, 'TimeoutError'), 'timed out'),
