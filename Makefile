@@ -77,7 +77,7 @@ test-node: addon emulator
 	HCP_EMULATOR=target/debug/hcpartner-emulator $(NODE) --test tests/node/
 
 # Side-by-side benchmarks against the official SDKs (release builds; not part of `make test`).
-bench: bench-signer bench-python
+bench: bench-signer bench-python bench-node
 
 bench-signer:
 	bash benches/signer.sh
@@ -89,6 +89,16 @@ bench-python: venv
 	$(PY) -m pip install -q --force-reinstall --no-deps build/wheels-release/*.whl
 	$(CARGO) build -q --release -p hcpartner-emulator
 	HCP_EMULATOR=target/release/hcpartner-emulator $(PY) benches/python_bench.py
+
+# The Node bench: the release addon, the official @huaweicloud/huaweicloud-sdk-core from npm,
+# a static server (benches/node/static_server.js) and one table.
+benches/node/node_modules/.installed: benches/node/package-lock.json
+	cd benches/node && $(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench-node: $(NODE_PKG)/node_modules/.installed benches/node/node_modules/.installed
+	cd $(NODE_PKG) && $(NPM) exec --offline -- napi build --platform --release --no-js --dts native.d.ts
+	$(NODE) benches/node/bench.js
 
 # Regenerate the signing vectors with the official huaweicloudsdkcore (installs it in a venv).
 vectors:

@@ -72,6 +72,15 @@ function start(nativeClient, operation, params, { signal, timeoutMs }) {
       stop();
       resolve([kind, text]);
     });
+    if (!signal && timeoutMs === undefined) {
+      // Nothing can give up on it: no control object to make (the common case, and the fast one).
+      const failed = nativeClient.start(id, operation, params);
+      if (failed !== null) {
+        release(id);
+        resolve([ERR, failed]);
+      }
+      return;
+    }
     let control;
     try {
       control = nativeClient.call(id, operation, params);

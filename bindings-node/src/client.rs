@@ -56,19 +56,34 @@ pub fn new_client(bridge: &Bridge, options: String, strings: bool) -> Either<Nat
 
 #[napi]
 impl NativeClient {
+    fn spawn(&self, id: u32, operation: &str, params: &str) -> hcpartner::Result<CallControl> {
+        let params = parse_json(params, "params")?;
+        let (sink, strings) = (self.sink.clone(), self.strings);
+        facade::spawn_call(&self.client, operation, params, move |r| {
+            let (kind, text) = outcome(r.map(|a| (a.schema(), a.value)), strings);
+            sink.send(id, kind, text);
+        })
+    }
+
     /// Starts `operation`; its outcome comes back through the bridge under `id`. Bad input
-    /// fails here (the report), before anything is sent.
+    /// fails here (the report), before anything is sent. The control gives up on it.
     #[napi]
     pub fn call(&self, id: u32, operation: String, params: String) -> Either<NativeCall, String> {
         guarded(|| {
-            let params = parse_json(&params, "params")?;
-            let (sink, strings) = (self.sink.clone(), self.strings);
-            let control = facade::spawn_call(&self.client, &operation, params, move |r| {
-                let (kind, text) = outcome(r.map(|a| (a.schema(), a.value)), strings);
-                sink.send(id, kind, text);
-            })?;
-            Ok(NativeCall { control })
+            Ok(NativeCall {
+                control: self.spawn(id, &operation, &params)?,
+            })
         })
+    }
+
+    /// [`NativeClient::call`] for a caller that will not give up (no signal, no timeout): no
+    /// control object to make and collect. `null`, or the report of bad input.
+    #[napi]
+    pub fn start(&self, id: u32, operation: String, params: String) -> Option<String> {
+        match guarded(|| self.spawn(id, &operation, &params).map(drop)) {
+            Either::A(()) => None,
+            Either::B(report) => Some(report),
+        }
     }
 
     /// Every item (or page) of a paginated operation; checked now, fetched on `next`.

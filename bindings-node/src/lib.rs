@@ -2,7 +2,7 @@
 //! (`hcpartner::facade`), which decides everything. Values cross as JSON text: the JS layer
 //! writes params (its own walk names a bad field, keeps bigints exact), the core shapes results
 //! by their response model and the JS layer `JSON.parse`s them. Calls run on the core's shared
-//! runtime and come back through one threadsafe function ([`bridge`]), never blocking the event
+//! runtime and come back through one threadsafe function (`bridge.rs`), never blocking the event
 //! loop. Every export turns a panic into an `Internal` error report: none crosses into JS.
 
 // `#[napi]` registers exports only outside `cfg(test)`, so the unit-test build sees them unused.

@@ -136,12 +136,7 @@ impl<'a> Ctx<'a> {
                 break;
             }
         }
-        let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for op in &api.operations {
-            for m in api.models_of(op) {
-                users.entry(m).or_default().push(op.name.as_str());
-            }
-        }
+        let users = api.users();
         Ok(Ctx {
             api,
             request_side,
