@@ -1,24 +1,27 @@
 # hcpartner: two commands for a new machine.
 #   make demo   the Partner Center tour against the embedded emulator (Rust, then Python)
-#   make test   every check and test (Rust, Python, C), after installing what they need
+#   make test   every check and test (Rust, Python, C, Node), after installing what they need
 #   make install PREFIX=/usr/local   the C library: lib/libhcpartner.{so,a}, include/, lib/pkgconfig/
-# Rust (cargo, clippy, rustfmt) and python3 come with the machine image; the rest is installed
-# here: Python packages into build/venv, Rust crates by cargo.
+# Rust (cargo, clippy, rustfmt), python3 and node/npm come with the machine image; the rest is
+# installed here: Python packages into build/venv, npm packages by `npm ci`, Rust crates by cargo.
 
 CARGO ?= cargo
 PYTHON ?= python3
 VENV := build/venv
 PY := $(VENV)/bin/python
+NPM ?= npm
+NODE ?= node
+NODE_PKG := bindings-node
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test test-rust test-python test-c lint fmt check-tools venv wheel emulator bench bench-signer bench-python bench-c vectors generate header lib-c install
+.PHONY: demo test test-rust test-python test-c test-node lint fmt check-tools venv wheel emulator addon bench bench-signer bench-python bench-c bench-node vectors generate header lib-c install
 
 demo: check-tools wheel emulator
 	$(CARGO) run -q -p hcpartner-emulator --example partner_tour
 	@echo; echo "=== the same tour from Python ==="
 	HCP_EMULATOR=target/debug/hcpartner-emulator $(PY) bindings-python/examples/partner_tour.py
 
-test: check-tools lint test-rust test-python test-c
+test: check-tools lint test-rust test-python test-c test-node
 
 test-rust:
 	$(CARGO) test --workspace --all-targets
@@ -37,6 +40,7 @@ check-tools:
 	@$(CARGO) clippy --version >/dev/null 2>&1 || rustup component add clippy
 	@$(CARGO) fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found"; exit 1; }
+	@command -v $(NODE) >/dev/null && command -v $(NPM) >/dev/null || { echo "node and npm not found (Node.js 18 or later)"; exit 1; }
 
 $(VENV)/.installed: bindings-python/requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -90,8 +94,22 @@ test-c: emulator
 	$(MAKE) -s install PREFIX=$(abspath build/c/prefix) C_PROFILE=debug
 	HCP_EMULATOR=$(abspath target/debug/hcpartner-emulator) bash tests/c/run.sh
 
+# The npm dependencies (@napi-rs/cli, typescript) exactly as locked.
+$(NODE_PKG)/node_modules/.installed: $(NODE_PKG)/package-lock.json
+	cd $(NODE_PKG) && $(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The addon (debug profile for tests), built by @napi-rs/cli next to package.json. Its debug
+# info is stripped: the package test packs it, and 90 MB take npm four times as long as 22.
+addon: $(NODE_PKG)/node_modules/.installed
+	cd $(NODE_PKG) && $(NPM) exec --offline -- napi build --platform --no-js --dts native.d.ts
+	if command -v strip >/dev/null; then strip --strip-debug $(NODE_PKG)/hcpartner.*.node; fi
+
+test-node: addon emulator
+	HCP_EMULATOR=target/debug/hcpartner-emulator $(NODE) --test tests/node/
+
 # Side-by-side benchmarks against the official SDKs (release builds; not part of `make test`).
-bench: bench-signer bench-python bench-c
+bench: bench-signer bench-python bench-c bench-node
 
 bench-signer:
 	bash benches/signer.sh
@@ -109,6 +127,17 @@ bench-python: venv
 # A C call (hcp_call) against the Rust core's call, both on one static local server.
 bench-c:
 	bash benches/c_call.sh
+
+# The Node bench: the release addon, the official @huaweicloud/huaweicloud-sdk-core from npm,
+# the benchmark server (benches/src/bin/static_server.rs) and one table.
+benches/node/node_modules/.installed: benches/node/package-lock.json
+	cd benches/node && $(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench-node: $(NODE_PKG)/node_modules/.installed benches/node/node_modules/.installed
+	$(CARGO) build -q --release -p hcpartner-benches --bin static_server
+	cd $(NODE_PKG) && $(NPM) exec --offline -- napi build --platform --release --no-js --dts native.d.ts
+	$(NODE) benches/node/bench.js
 
 # Regenerate the signing vectors with the official huaweicloudsdkcore (installs it in a venv).
 vectors:

@@ -1,7 +1,7 @@
 //! `core/api/faces.json`: what every face shows of the face-neutral layer — the error report's
 //! fields, the error kinds with their stable codes, the client options and the credential kinds.
 //! Each face's writer turns it into that face's shells (Python: `errors.py`, `credentials.py`,
-//! `_client_base.py`), so no face spells an option, a credential or an error class on its own.
+//! `_client_base.py`; Node: `lib/errors.js`, `lib/credentials.js` and their declarations), so no face spells an option, a credential or an error class on its own.
 
 use std::path::Path;
 
@@ -28,6 +28,8 @@ pub struct ErrorKind {
     pub code: u32,
     pub python: String,
     pub python_bases: Vec<String>,
+    /// The Node class and its base (an error kind; absent for Python-only classes).
+    pub node: Option<(String, String)>,
     pub doc: String,
 }
 
@@ -37,6 +39,8 @@ pub struct Credential {
     pub tag: String,
     /// A Python class (explicit credentials) or a Python function (a provider).
     pub python: PythonName,
+    /// The Node helper function that builds it (`akSk`, `fromEnv`).
+    pub node: String,
     pub fields: Vec<Item>,
     pub doc: String,
 }
@@ -54,6 +58,8 @@ pub struct Faces {
     /// Python-only error classes (interrupted and cancelled outcomes).
     pub python_error_classes: Vec<ErrorKind>,
     pub options: Vec<Item>,
+    /// Options of the Node face alone (how numbers come back, the logger), not the facade's.
+    pub node_options: Vec<Item>,
     pub credentials: Vec<Credential>,
 }
 
@@ -114,6 +120,15 @@ fn kind(v: &Value, ctx: &str) -> Result<ErrorKind, String> {
             .to_owned(),
         code: v.get("code").and_then(Value::as_u64).unwrap_or(0) as u32,
         python_bases: strings(v, "python_bases", ctx)?,
+        node: match (v.get("node"), v.get("node_base")) {
+            (None, None) => None,
+            (Some(_), Some(_)) => Some((text(v, "node", ctx)?, text(v, "node_base", ctx)?)),
+            _ => {
+                return Err(format!(
+                    "faces.json {ctx}: `node` and `node_base` go together"
+                ))
+            }
+        },
         doc: text(v, "doc", ctx)?,
         python,
     })
@@ -150,6 +165,7 @@ impl Faces {
                         .map(|f| item(f, &ctx))
                         .collect::<Result<_, _>>()?,
                     doc: text(c, "doc", &ctx)?,
+                    node: text(c, "node", &ctx)?,
                     python,
                     tag,
                 })
@@ -160,6 +176,7 @@ impl Faces {
             error_kinds: kinds("error_kinds")?,
             python_error_classes: kinds("python_error_classes")?,
             options: items("options")?,
+            node_options: items("node_options")?,
             credentials,
         };
         let mut codes: Vec<u32> = faces.error_kinds.iter().map(|k| k.code).collect();
@@ -167,6 +184,12 @@ impl Faces {
         codes.dedup();
         if codes.len() != faces.error_kinds.len() || codes.contains(&0) {
             return Err("faces.json: error codes must be distinct and non-zero".into());
+        }
+        if let Some(k) = faces.error_kinds.iter().find(|k| k.node.is_none()) {
+            return Err(format!(
+                "faces.json error_kinds.{}: no `node` class",
+                k.kind
+            ));
         }
         Ok(faces)
     }

@@ -1,7 +1,9 @@
 //! The hcpartner code generator: reads the API description in `core/api/` and writes
 //! `core/src/generated/` and the generated half of the Python package
 //! (`bindings-python/python/hcpartner/`: `_operations.py`, `_operations.pyi`, `types.py`, and from
-//! `faces.json` `errors.py`, `credentials.py`, `_client_base.py`); later also the TypeScript types.
+//! `faces.json` `errors.py`, `credentials.py`, `_client_base.py`), and the generated half of the
+//! Node package (`bindings-node/`: `lib/operations.js`, `lib/errors.js`, `lib/credentials.js`,
+//! `index.d.ts`, `types/*.d.ts`).
 //!
 //! `cargo run -p codegen` writes the files; `cargo run -p codegen -- --check` lists the files that
 //! differ from a fresh run and exits 1. Rust output is passed through `rustfmt` (the toolchain's,
@@ -15,6 +17,8 @@ mod parse;
 pub mod python;
 pub mod python_faces;
 pub mod rust;
+pub mod typescript;
+pub mod typescript_faces;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -63,6 +67,12 @@ pub fn generate(root: &Path) -> Result<Vec<Output>, String> {
             text,
         });
     }
+    for (rel, text) in typescript::generate(&api, &faces)? {
+        out.push(Output {
+            path: Path::new(typescript::OUT).join(rel),
+            text,
+        });
+    }
     Ok(out)
 }
 
@@ -76,7 +86,11 @@ pub fn differences(root: &Path, outputs: &[Output]) -> Vec<PathBuf> {
             _ => diff.push(o.path.clone()),
         }
     }
-    for existing in list_files(&root.join(RUST_OUT)) {
+    let generated_dirs = [RUST_OUT, typescript::TYPES_OUT];
+    for existing in generated_dirs
+        .iter()
+        .flat_map(|d| list_files(&root.join(d)))
+    {
         let rel = existing
             .strip_prefix(root)
             .map(Path::to_path_buf)

@@ -413,6 +413,17 @@ impl Api {
         )
     }
 
+    /// For every model, the operations that use it (in operation order).
+    pub fn users(&self) -> BTreeMap<&str, Vec<&str>> {
+        let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for op in &self.operations {
+            for m in self.models_of(op) {
+                users.entry(m).or_default().push(op.name.as_str());
+            }
+        }
+        users
+    }
+
     /// The models that are sent (reachable from a body or a param); all others are received.
     pub fn request_side(&self) -> BTreeSet<&str> {
         let roots = self.operations.iter().flat_map(|o| {

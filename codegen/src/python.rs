@@ -226,12 +226,7 @@ impl<'a> Ctx<'a> {
         if !errors.is_empty() {
             return Err(errors.join("\n"));
         }
-        let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for op in &api.operations {
-            for m in api.models_of(op) {
-                users.entry(m).or_default().push(op.name.as_str());
-            }
-        }
+        let users = api.users();
         Ok(Ctx {
             api,
             kwargs: kw,
@@ -632,7 +627,7 @@ fn field_comment(f: &crate::model::Field) -> String {
 }
 
 /// The docstring of an operation: one paragraph.
-fn py_doc(api: &Api, op: &Operation) -> String {
+pub(crate) fn py_doc(api: &Api, op: &Operation) -> String {
     let mut parts = vec![
         format!("`{} {}`.", op.method, op.path),
         docs::effect(op.effect).to_owned(),

@@ -144,12 +144,7 @@ impl<'a> Ctx<'a> {
                 check_rust_field(&op.name, &p.field, &mut errors);
             }
         }
-        let mut users: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for op in &api.operations {
-            for m in api.models_of(op) {
-                users.entry(m).or_default().push(op.name.as_str());
-            }
-        }
+        let users = api.users();
         if !errors.is_empty() {
             return Err(errors.join("\n"));
         }

@@ -39,7 +39,9 @@ impl Body {
                     Value::Object(Default::default())
                 } else {
                     serde_json::from_slice(&json).map_err(|e| {
-                        Error::new(ErrorKind::Decode, Dispatch::Responded, e.to_string())
+                        let why = format!("the response is not valid JSON: {e}");
+                        Error::new(ErrorKind::Decode, Dispatch::Responded, why)
+                            .with_body_excerpt(&json)
                     })?
                 };
                 add_headers(&mut v, headers);

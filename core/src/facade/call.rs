@@ -44,7 +44,12 @@ impl Answer {
 
     /// The result as a `serde_json::Value` (declared response headers included).
     pub fn into_value(self) -> Result<Value> {
-        self.body.into_value()
+        let (op, meta) = (self.op.name, self.meta);
+        self.body.into_value().map_err(|e| {
+            e.with_operation(op)
+                .with_status(meta.status)
+                .with_request_id(meta.request_id)
+        })
     }
 
     /// The result built by a face's builder, numbers by the response model, straight from the

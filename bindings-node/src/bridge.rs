@@ -1,0 +1,83 @@
+//! The way back to JavaScript: one threadsafe function per JS environment carries every finished
+//! call and page as `(id, kind, text)`. Node queues them and drains many per event-loop wake-up,
+//! so 200 calls in flight cost 200 queue pushes, not 200 wake-ups. The function is weak (an idle
+//! client never keeps the process alive); the JS layer marks it busy while calls are in flight.
+
+use std::sync::{Arc, RwLock};
+
+use napi::bindgen_prelude::{FnArgs, Function};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::{Env, Status};
+use napi_derive::napi;
+
+/// `kind` of a result: JSON of the value.
+pub const OK: u32 = 0;
+/// `kind` of an error: JSON of the facade's error report.
+pub const ERR: u32 = 1;
+/// `kind` of the end of a pager (no text).
+pub const END: u32 = 2;
+
+type Done = (u32, u32, String);
+// FnArgs: the tuple arrives as separate arguments, not as one array.
+type Tsfn = ThreadsafeFunction<Done, (), FnArgs<Done>, Status, false, true>;
+
+/// Shared by every client of one JS environment.
+#[derive(Clone)]
+pub struct Sink(Arc<RwLock<Tsfn>>);
+
+impl std::fmt::Debug for Sink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sink")
+    }
+}
+
+impl Sink {
+    /// Queues an outcome for the JS thread; never blocks.
+    pub fn send(&self, id: u32, kind: u32, text: String) {
+        let tsfn = self.0.read().unwrap_or_else(|p| p.into_inner());
+        // Fails only while the environment shuts down: no one is left to tell.
+        let _ = tsfn.call((id, kind, text), ThreadsafeFunctionCallMode::NonBlocking);
+    }
+}
+
+/// The JS side of the way back: `new Bridge((id, kind, text) => ...)`.
+#[derive(Debug)]
+#[napi]
+pub struct Bridge {
+    sink: Sink,
+}
+
+#[napi]
+impl Bridge {
+    #[napi(constructor)]
+    pub fn new(on_done: Function<FnArgs<Done>, ()>) -> napi::Result<Bridge> {
+        let tsfn = on_done
+            .build_threadsafe_function::<Done>()
+            .callee_handled::<false>()
+            .weak::<true>()
+            .build_callback(|ctx| Ok(FnArgs::from(ctx.value)))?;
+        Ok(Bridge {
+            sink: Sink(Arc::new(RwLock::new(tsfn))),
+        })
+    }
+
+    /// Keeps the event loop alive (calls are in flight) or lets it exit (none are).
+    // `refer`/`unref` are napi-rs's deprecated spelling of napi_ref/unref_threadsafe_function,
+    // which is exactly this; its suggested replacement (cloning) does not exist for this type.
+    #[allow(deprecated)]
+    #[napi]
+    pub fn set_busy(&self, env: Env, busy: bool) -> napi::Result<()> {
+        let mut tsfn = self.sink.0.write().unwrap_or_else(|p| p.into_inner());
+        if busy {
+            tsfn.refer(&env)
+        } else {
+            tsfn.unref(&env)
+        }
+    }
+}
+
+impl Bridge {
+    pub fn sink(&self) -> Sink {
+        self.sink.clone()
+    }
+}

@@ -1,0 +1,264 @@
+//! `NativeClient`, `NativeCall` and `NativePager`: the facade's client, call control and pager
+//! for the JS layer. Params arrive as JSON text; results leave as JSON text shaped by the
+//! facade's number policy: by default decimals (money) and integers beyond 2^53 as strings
+//! (`Numbers::Strings` by the response model); with numbers asked for, every number as JSON
+//! number except integers beyond 2^53 (the same policy, by no model).
+
+use hcpartner::facade::{self, CallControl, ClientOptions, Numbers, Pager, Schema};
+use hcpartner::{Client as CoreClient, Dispatch, Error};
+use napi::Either;
+use napi_derive::napi;
+use serde_json::Value;
+
+use crate::bridge::{Bridge, Sink, END, ERR, OK};
+use crate::{guarded, parse_json, report_json};
+
+/// Result JSON with the client's number policy.
+fn render(schema: Schema, value: Value, strings: bool) -> String {
+    let schema = if strings { schema } else { Schema::Any };
+    let shaped = facade::shape(schema, value, Numbers::Strings);
+    serde_json::to_string(&shaped).unwrap_or_else(|e| {
+        report_json(&Error::internal(
+            format!("cannot render a result: {e}"),
+            Dispatch::Responded,
+        ))
+    })
+}
+
+fn outcome(r: hcpartner::Result<(Schema, Value)>, strings: bool) -> (u32, String) {
+    match r {
+        Ok((schema, value)) => (OK, render(schema, value, strings)),
+        Err(e) => (ERR, report_json(&e)),
+    }
+}
+
+#[derive(Debug)]
+#[napi]
+pub struct NativeClient {
+    client: CoreClient,
+    strings: bool,
+    sink: Sink,
+}
+
+/// A client from the facade's options (JSON text); `strings`: decimals as strings.
+#[napi]
+pub fn new_client(bridge: &Bridge, options: String, strings: bool) -> Either<NativeClient, String> {
+    guarded(|| {
+        let v = parse_json(&options, "options")?;
+        let config = ClientOptions::from_value(v, "Client options")?.into_config()?;
+        Ok(NativeClient {
+            client: CoreClient::new(config)?,
+            strings,
+            sink: bridge.sink(),
+        })
+    })
+}
+
+#[napi]
+impl NativeClient {
+    fn spawn(&self, id: u32, operation: &str, params: &str) -> hcpartner::Result<CallControl> {
+        let params = parse_json(params, "params")?;
+        let (sink, strings) = (self.sink.clone(), self.strings);
+        facade::spawn_call(&self.client, operation, params, move |r| {
+            let r = r.and_then(|a| {
+                let schema = a.schema();
+                a.into_value().map(|v| (schema, v))
+            });
+            let (kind, text) = outcome(r, strings);
+            sink.send(id, kind, text);
+        })
+    }
+
+    /// Starts `operation`; its outcome comes back through the bridge under `id`. Bad input
+    /// fails here (the report), before anything is sent. The control gives up on it.
+    #[napi]
+    pub fn call(&self, id: u32, operation: String, params: String) -> Either<NativeCall, String> {
+        guarded(|| {
+            Ok(NativeCall {
+                control: self.spawn(id, &operation, &params)?,
+            })
+        })
+    }
+
+    /// [`NativeClient::call`] for a caller that will not give up (no signal, no timeout): no
+    /// control object to make and collect. `null`, or the report of bad input.
+    #[napi]
+    pub fn start(&self, id: u32, operation: String, params: String) -> Option<String> {
+        match guarded(|| self.spawn(id, &operation, &params).map(drop)) {
+            Either::A(()) => None,
+            Either::B(report) => Some(report),
+        }
+    }
+
+    /// Every item (or page) of a paginated operation; checked now, fetched on `next`.
+    #[napi]
+    pub fn pager(
+        &self,
+        operation: String,
+        params: String,
+        pages: bool,
+    ) -> Either<NativePager, String> {
+        guarded(|| {
+            let params = parse_json(&params, "params")?;
+            Ok(NativePager {
+                pager: Pager::new(&self.client, &operation, params, pages)?,
+                strings: self.strings,
+                sink: self.sink.clone(),
+            })
+        })
+    }
+
+    /// A client acting for a resale customer through assume_role (shares the connection pool).
+    #[napi]
+    pub fn for_customer(
+        &self,
+        agency_name: String,
+        customer_id: Option<String>,
+        customer_name: Option<String>,
+    ) -> Either<NativeClient, String> {
+        guarded(|| {
+            let customer = facade::customer_domain(customer_id, customer_name)?;
+            Ok(NativeClient {
+                client: self.client.for_customer(agency_name, customer),
+                strings: self.strings,
+                sink: self.sink.clone(),
+            })
+        })
+    }
+
+    #[napi(getter)]
+    pub fn endpoint(&self) -> String {
+        self.client.config().bss_endpoint.clone()
+    }
+
+    #[napi(getter)]
+    pub fn site(&self) -> String {
+        self.client.config().site.as_str().to_owned()
+    }
+
+    /// What the credentials are, without a secret.
+    #[napi(getter)]
+    pub fn auth(&self) -> String {
+        self.client.config().auth.describe()
+    }
+
+    /// Test hook: a panic in a sync export (returns its report) or inside a spawned call
+    /// (its report comes back under `id`).
+    #[napi]
+    pub fn panic_for_test(&self, id: u32, spawned: bool) -> Option<String> {
+        if !spawned {
+            return match guarded(|| -> hcpartner::Result<()> { panic!("deliberate test panic") }) {
+                Either::A(()) => None,
+                Either::B(report) => Some(report),
+            };
+        }
+        let sink = self.sink.clone();
+        let started = guarded(|| {
+            let handle = hcpartner::runtime::try_handle()?;
+            handle.spawn(async move {
+                let r = facade::guard(Dispatch::NotSent, async {
+                    panic!("deliberate test panic");
+                    #[allow(unreachable_code)]
+                    Ok((Schema::Any, Value::Null))
+                })
+                .await;
+                let (kind, text) = outcome(r, true);
+                sink.send(id, kind, text);
+            });
+            Ok(())
+        });
+        match started {
+            Either::A(()) => None,
+            Either::B(report) => Some(report),
+        }
+    }
+}
+
+/// Gives up on a started call by the money rule.
+#[derive(Debug)]
+#[napi]
+pub struct NativeCall {
+    control: CallControl,
+}
+
+#[napi]
+impl NativeCall {
+    /// `null`: the call was dropped (a read, or nothing was sent; its outcome never comes).
+    /// A report (`OutcomeUnknown`): a state change that may be on the wire runs to its end;
+    /// its outcome still comes back (and is logged).
+    #[napi]
+    pub fn cancel(&self, what: String) -> Option<String> {
+        self.control.cancel(&what).map(|e| report_json(&e))
+    }
+}
+
+#[derive(Debug)]
+#[napi]
+pub struct NativePager {
+    pager: Pager,
+    strings: bool,
+    sink: Sink,
+}
+
+#[napi]
+impl NativePager {
+    /// Fetches the next item or page; it comes back under `id` (kind END at the end).
+    #[napi]
+    pub fn next(&self, id: u32) -> Option<String> {
+        let (pager, sink, strings) = (self.pager.clone(), self.sink.clone(), self.strings);
+        let started = guarded(|| {
+            let handle = hcpartner::runtime::try_handle()?;
+            handle.spawn(async move {
+                let (kind, text) = match pager.next().await {
+                    None => (END, String::new()),
+                    Some(r) => outcome(r.map(|v| (pager.schema(), v)), strings),
+                };
+                sink.send(id, kind, text);
+            });
+            Ok(())
+        });
+        match started {
+            Either::A(()) => None,
+            Either::B(report) => Some(report),
+        }
+    }
+
+    /// Stops early: later `next` calls end at once.
+    #[napi]
+    pub fn close(&self) {
+        self.pager.close();
+    }
+
+    #[napi(getter)]
+    pub fn operation(&self) -> String {
+        self.pager.operation().name.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hcpartner::generated::find_operation;
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn numbers_follow_the_client_option() {
+        let op = find_operation("show_customer_account_balances").unwrap();
+        let schema = Schema::response(op);
+        let v: Value = serde_json::from_str(
+            r#"{"debt_amount": 100.50, "measure_id": 1, "big": 9007199254740993, "account_balances": [{"amount": 7}]}"#,
+        )
+        .unwrap();
+        let strings: Value = serde_json::from_str(&render(schema, v.clone(), true)).unwrap();
+        assert_eq!(
+            strings,
+            json!({"debt_amount": "100.50", "measure_id": 1, "big": "9007199254740993", "account_balances": [{"amount": "7"}]})
+        );
+        let numbers = render(schema, v, false);
+        assert_eq!(
+            numbers,
+            r#"{"debt_amount":100.50,"measure_id":1,"big":"9007199254740993","account_balances":[{"amount":7}]}"#
+        );
+    }
+}
