@@ -117,8 +117,13 @@ def threaded(call: Callable[[], Any], pool: ThreadPoolExecutor, threads: int) ->
 def asyncio_hcp(aclient: Any, in_flight: int) -> Callable[[], int]:
     loop = asyncio.new_event_loop()
 
+    async def worker() -> None:
+        for _ in range(4):
+            await aclient.list_sub_customers(offset=0, limit=10)
+
     async def batch() -> None:
-        await asyncio.gather(*(aclient.list_sub_customers(offset=0, limit=10) for _ in range(in_flight * 4)))
+        # `in_flight` calls at any time (as the official SDK's executor of that many threads).
+        await asyncio.gather(*(worker() for _ in range(in_flight)))
 
     def run() -> int:
         loop.run_until_complete(batch())

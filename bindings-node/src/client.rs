@@ -60,11 +60,20 @@ impl NativeClient {
         let params = parse_json(params, "params")?;
         let (sink, strings) = (self.sink.clone(), self.strings);
         facade::spawn_call(&self.client, operation, params, move |r| {
-            let r = r.and_then(|a| {
-                let schema = a.schema();
-                a.into_value().map(|v| (schema, v))
-            });
-            let (kind, text) = outcome(r, strings);
+            let (kind, text) = match r {
+                // The service's own text when JSON.parse reads it as the exact path would.
+                Ok(a) if a.reads_as_doubles() => match a.into_json() {
+                    Ok(text) => (OK, text),
+                    Err(e) => (ERR, report_json(&e)),
+                },
+                r => outcome(
+                    r.and_then(|a| {
+                        let schema = a.schema();
+                        a.into_value().map(|v| (schema, v))
+                    }),
+                    strings,
+                ),
+            };
             sink.send(id, kind, text);
         })
     }

@@ -321,3 +321,60 @@ fn an_unreadable_2xx_to_a_money_call_says_it_was_applied() {
     assert_eq!(e.kind(), ErrorKind::OutcomeUnknown, "{e}");
     assert_eq!(e.code(), Some("CBC.99000050"));
 }
+
+#[test]
+fn a_read_handed_over_as_text_keeps_its_digits_and_refuses_what_is_not_json() {
+    let body = r#"{"count": 1, "customer_infos": [{"balance": 10.10, "id": "c1"}]}"#;
+    let s = server(move |r, _| match r.body.as_slice() {
+        b if b.windows(3).any(|w| w == b"\"x1") => support::reply(200, &[], " {\"a\": "),
+        b if b.windows(3).any(|w| w == b"\"x2") => {
+            support::reply(200, &[], "<html>maintenance</html>")
+        }
+        _ => support::reply(200, &[], body),
+    });
+    let c = signed(&s.url);
+    let text = |name: &str| {
+        facade::call_blocking(&c, "list_sub_customers", json!({"account_name": name}))
+            .and_then(facade::Answer::into_json)
+    };
+    assert_eq!(
+        text("ok").unwrap(),
+        body,
+        "the service's own text, 10.10 as sent"
+    );
+    for name in ["x1", "x2"] {
+        let e = text(name).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.status()),
+            (ErrorKind::Decode, Some(200)),
+            "{e}"
+        );
+        assert!(e.body_excerpt().is_some(), "{e}");
+    }
+}
+
+#[test]
+fn an_answer_reads_as_doubles_only_when_no_number_would_change() {
+    let s = server(|r, _| {
+        let answer = match r.body.as_slice() {
+            b if b.windows(4).any(|w| w == b"\"big") => r#"{"count": 9007199254740993}"#,
+            b if b.windows(4).any(|w| w == b"\"exp") => r#"{"count": 1e3}"#,
+            _ => r#"{"count": 2, "customer_infos": [{"customer": "e1", "id": "12345"}]}"#,
+        };
+        support::reply(200, &[], answer)
+    });
+    let c = signed(&s.url);
+    let reads = |op: &str, params| {
+        facade::call_blocking(&c, op, params)
+            .unwrap()
+            .reads_as_doubles()
+    };
+    assert!(reads(
+        "list_sub_customers",
+        json!({"account_name": "plain"})
+    ));
+    assert!(!reads("list_sub_customers", json!({"account_name": "big"})));
+    assert!(!reads("list_sub_customers", json!({"account_name": "exp"})));
+    // A model with decimal fields (balances) always takes the exact path.
+    assert!(!reads("show_customer_account_balances", json!({})));
+}

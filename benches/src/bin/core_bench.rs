@@ -14,6 +14,10 @@ use hcpartner::{Client, Config};
 use serde_json::json;
 
 const OP: &str = "list_sub_customers";
+/// An Authorization header of a signed request's length, for the reqwest-alone row.
+const AUTHORIZATION: &str =
+    "SDK-HMAC-SHA256 Access=BENCHAK, SignedHeaders=content-type;host;x-domain-id;x-sdk-date, \
+     Signature=4b5f1e0d2c3a49d8a7e6f5041322110ffeeddccbbaa99887766554433221100f";
 
 fn client(url: &str) -> Client {
     let config = Config::builder()
@@ -132,6 +136,37 @@ fn main() {
         })
         .collect();
     summary("facade::call_blocking (Python sync, C)", &rates);
+
+    // The HTTP stack alone (reqwest on a current-thread runtime, the same POST with headers of a
+    // signed request's size, the body read as bytes): the part of the rows above that is not ours.
+    let http = reqwest::Client::builder()
+        .tcp_nodelay(true)
+        .build()
+        .expect("a reqwest client");
+    let target = format!("{url}/v2/partners/sub-customers/query");
+    let rates: Vec<f64> = (0..repeats)
+        .map(|_| {
+            rate(seconds, || {
+                for _ in 0..50 {
+                    local.block_on(async {
+                        let r = http
+                            .post(&target)
+                            .header("content-type", "application/json;charset=UTF-8")
+                            .header("x-sdk-date", "20261201T000000Z")
+                            .header("x-domain-id", "0a1b2c3d")
+                            .header("authorization", AUTHORIZATION)
+                            .body(r#"{"offset":0,"limit":10}"#)
+                            .send()
+                            .await
+                            .expect("a response");
+                        std::hint::black_box(r.bytes().await.expect("a body"));
+                    });
+                }
+                50
+            })
+        })
+        .collect();
+    summary("reqwest alone, same request size, unsigned", &rates);
 
     for in_flight in [16usize, 64] {
         let rates: Vec<f64> = (0..repeats)

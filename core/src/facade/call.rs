@@ -92,6 +92,34 @@ impl Answer {
         .with_body_excerpt(excerpt)
     }
 
+    /// Whether the answer's own text means the same to a face that reads every JSON number as a
+    /// double (JavaScript): its model has no decimal or float field, and no number in it is an
+    /// integer beyond 2^53 or written with an exponent (a byte scan that may say no to a digit
+    /// run inside a string: that only costs the slower, exact path).
+    pub fn reads_as_doubles(&self) -> bool {
+        let Some((json, headers)) = self.raw() else {
+            return false;
+        };
+        if !headers.is_empty() || self.schema().has_typed_numbers() {
+            return false;
+        }
+        let mut run = 0;
+        for &c in json.iter() {
+            if c.is_ascii_digit() {
+                run += 1;
+                if run > 15 {
+                    return false;
+                }
+            } else {
+                if run > 0 && matches!(c, b'e' | b'E') {
+                    return false;
+                }
+                run = 0;
+            }
+        }
+        true
+    }
+
     /// The result as JSON text with its numbers' exact digits (the text the service sent when
     /// there are no response headers to add).
     pub fn into_json(self) -> Result<String> {
@@ -99,11 +127,15 @@ impl Answer {
             Body::Raw { json, headers }
                 if headers.is_empty() && !json.iter().all(u8::is_ascii_whitespace) =>
             {
-                // A read may come here unchecked (see `response::outcome`): one pass that checks
-                // the JSON and builds nothing.
-                serde_json::from_slice::<serde::de::IgnoredAny>(json)
-                    .map_err(|e| self.unreadable(e))?;
-                String::from_utf8(json.to_vec()).map_err(|e| self.unreadable(e))
+                // A read may come here unchecked (see `response::outcome`).
+                let text = std::str::from_utf8(json).map_err(|e| self.unreadable(e))?;
+                if !delimited(text) {
+                    return Err(self.unreadable("it is not a JSON object or array"));
+                }
+                // Room for the NUL a C face appends, so handing it over does not copy it again.
+                let mut out = String::with_capacity(text.len() + 1);
+                out.push_str(text);
+                Ok(out)
             }
             // Headers to add (IAM token answers) or an answer already parsed: rare, small.
             _ => match self.body.clone().into_value() {
@@ -112,6 +144,18 @@ impl Answer {
             },
         }
     }
+}
+
+/// Whether a JSON text reads as an object or array by its first and last bytes: what a text handed
+/// over unparsed is checked for. A maintenance page, a plain-text error or a cut-off body fail; the
+/// caller's own parser reads the rest. (A full validating pass costs about 15 µs for a 5 KB
+/// answer, a sixth of a whole call.)
+fn delimited(text: &str) -> bool {
+    let t = text.trim_ascii();
+    matches!(
+        (t.as_bytes().first(), t.as_bytes().last()),
+        (Some(b'{'), Some(b'}')) | (Some(b'['), Some(b']'))
+    )
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
