@@ -14,7 +14,7 @@ NODE ?= node
 NODE_PKG := bindings-node
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test test-rust test-python test-c test-node lint fmt check-tools venv wheel emulator addon bench bench-signer bench-python bench-c bench-node vectors generate header lib-c install
+.PHONY: demo test test-rust test-python test-c test-node lint fmt check-tools venv wheel emulator addon bench bench-signer bench-python bench-c bench-node vectors generate header lib-c install fuzz
 
 demo: check-tools wheel emulator
 	$(CARGO) run -q -p hcpartner-emulator --example partner_tour
@@ -138,6 +138,23 @@ bench-node: $(NODE_PKG)/node_modules/.installed benches/node/node_modules/.insta
 	$(CARGO) build -q --release -p hcpartner-benches --bin static_server
 	cd $(NODE_PKG) && $(NPM) exec --offline -- napi build --platform --release --no-js --dts native.d.ts
 	$(NODE) benches/node/bench.js
+
+# cargo fuzz over the core's parsers (core/src/fuzzing.rs), FUZZ_SECONDS each. The committed
+# seeds are fuzz/corpus/ (replayed by `make test`); what the fuzzer finds goes to build/fuzz/, a
+# crash to fuzz/artifacts/. cargo-fuzz passes nightly flags: RUSTC_BOOTSTRAP lets the machine's
+# stable rustc take them (no sanitizer: its runtime ships with nightly only).
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS := error_body response_decode signer params options
+fuzz:
+	command -v cargo-fuzz >/dev/null || $(CARGO) install -q cargo-fuzz --locked
+	for t in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/$$t && \
+		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run -s none $$t build/fuzz/$$t fuzz/corpus/$$t -- \
+			-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1 \
+			> build/fuzz/$$t.log 2>&1 || { tail -40 build/fuzz/$$t.log; exit 1; }; \
+		grep -E '^(Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb)' build/fuzz/$$t.log \
+			| sed "s/^/$$t: /"; \
+	done
 
 # Regenerate the signing vectors with the official huaweicloudsdkcore (installs it in a venv).
 vectors:

@@ -22,6 +22,9 @@ pub mod config;
 pub mod credentials;
 pub mod error;
 pub mod facade;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 #[macro_use]
 mod model_macros;
 pub mod generated;
