@@ -135,6 +135,8 @@ struct Inner {
     body_excerpt: Option<String>,
     retry_after: Option<Duration>,
     attempts: u32,
+    /// What an unknown outcome was, for `facade::reconcile`.
+    ticket: Option<Box<crate::facade::reconcile::Ticket>>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -155,6 +157,7 @@ impl Error {
                 body_excerpt: None,
                 retry_after: None,
                 attempts: 1,
+                ticket: None,
                 source: None,
             }),
         }
@@ -229,6 +232,17 @@ impl Error {
         }
         self
     }
+    pub(crate) fn with_ticket(mut self, t: Option<crate::facade::reconcile::Ticket>) -> Error {
+        self.inner.ticket = t.map(Box::new);
+        self
+    }
+
+    /// For an `OutcomeUnknown` of a funding, reclaim or coupon call: what it was and when, for
+    /// [`facade::reconcile`](crate::facade::reconcile::reconcile).
+    pub fn ticket(&self) -> Option<&crate::facade::reconcile::Ticket> {
+        self.inner.ticket.as_deref()
+    }
+
     pub(crate) fn with_status(mut self, status: u16) -> Error {
         self.inner.status = Some(status);
         self

@@ -13,6 +13,7 @@ use crate::catalog;
 use crate::client::Client;
 use crate::credentials::Authorizer;
 use crate::error::{Dispatch, Error, ErrorKind, Result};
+use crate::facade::reconcile;
 use crate::operation::Operation;
 use crate::request;
 use crate::response::{self, Body, Want};
@@ -90,6 +91,7 @@ impl Client {
     ) -> BoxFuture<'a, Result<Reply>> {
         Box::pin(async move {
             let started = Instant::now();
+            let began = self.inner.transport.now();
             let out = request::build(&self.inner.config, op, params)
                 .map_err(|e| e.with_operation(op.name))?;
             let cfg = &self.inner.config;
@@ -133,6 +135,14 @@ impl Client {
                     {
                         Ok(resp) => match response::outcome(op, &resp, want) {
                             Ok(body) => {
+                                // The service's clock, kept from any answer that shows it far
+                                // from ours: the next signature and an unknown outcome's
+                                // reconcile window then use it.
+                                if let Some(server) = resp.server_date() {
+                                    if distance(server, transport.now()) > SKEW_THRESHOLD {
+                                        transport.learn_clock(server);
+                                    }
+                                }
                                 let request_id = resp.request_id();
                                 tracing::debug!(op = op.name, status = resp.status, request_id = ?request_id, attempt, elapsed_ms = sent_at.elapsed().as_millis() as u64, "ok");
                                 return Ok(Reply {
@@ -207,7 +217,13 @@ impl Client {
                         continue;
                     }
                 }
-                return Err(retry::finish(op, err, cfg));
+                let err = retry::finish(op, err, cfg);
+                return Err(if err.kind() == ErrorKind::OutcomeUnknown {
+                    let ticket = reconcile::ticket(op, &out.body, began, transport.now());
+                    err.with_ticket(ticket)
+                } else {
+                    err
+                });
             }
         })
     }

@@ -7,7 +7,9 @@
 //! - a success was applied exactly once;
 //! - an outcome-unknown was applied at most once (and only a state change can be one);
 //! - every other failure was not applied, and none was retried into a double application;
-//! - the money of the partner and its customers is only moved by applied calls.
+//! - the money of the partner and its customers is only moved by applied calls;
+//! - `facade::reconcile` settles every unknown outcome of a funding, reclaim or coupon call with
+//!   the verdict the emulator's records give.
 //!
 //! `HCP_SOAK_SEED=N` replays one run; the counts are printed at the end.
 
@@ -20,6 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
+use hcpartner::facade::reconcile::{reconcile_ticket, Ticket, Verdict};
 use hcpartner::retry::RetryConfig;
 use hcpartner::{Client, Dispatch, ErrorKind};
 use hcpartner_emulator::{Emulator, Fault, FaultKind};
@@ -29,6 +32,8 @@ use serde_json::json;
 const CALLS: usize = 2000;
 const TASKS: usize = 8;
 const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(400);
+/// An injected delay: past the attempt timeout.
+const DELAY: Duration = Duration::from_millis(900);
 
 /// A small deterministic generator (xorshift64*): a run is replayed from its seed.
 struct Rng(u64);
@@ -52,6 +57,8 @@ struct Call {
     /// How to find it in the emulator's records: (customer, amount) or a name.
     mark: Mark,
     outcome: Result<u32, (ErrorKind, Dispatch, String)>,
+    /// An unknown outcome's ticket, settled by `facade::reconcile` after the run.
+    ticket: Option<Ticket>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +81,10 @@ struct Tally {
 fn fault_for(rng: &mut Rng, op: &str) -> Option<(&'static str, Fault)> {
     let f = |k| Fault::for_op(op, k);
     Some(match rng.below(10) {
-        0 => ("delay past the timeout", f(FaultKind::Delay).delay_ms(900)),
+        0 => (
+            "delay past the timeout",
+            f(FaultKind::Delay).delay_ms(DELAY.as_millis() as u64),
+        ),
         1 => ("HTTP 500", f(FaultKind::Fail).status(500, "CBC.0999")),
         2 => ("throttled", f(FaultKind::Throttle)),
         3 => ("dropped before processing", f(FaultKind::DropBefore)),
@@ -148,11 +158,17 @@ async fn one(
             t.coupons.push(c.to_owned());
         }
     }
+    let ticket = r.as_ref().err().and_then(|e| e.ticket().cloned());
     let outcome = match r {
         Ok((_, meta)) => Ok(meta.attempts),
         Err(e) => Err((e.kind(), e.dispatch(), e.to_string())),
     };
-    t.calls.push(Call { op, mark, outcome });
+    t.calls.push(Call {
+        op,
+        mark,
+        outcome,
+        ticket,
+    });
 }
 
 /// How many times the emulator applied the call marked `mark`.
@@ -232,6 +248,14 @@ async fn two_thousand_calls_through_faults_move_money_only_once() {
     for (phase, offset) in [(0, 0), (1, 25 * 3600), (2, 50 * 3600)] {
         // A day on: every IAM token the password client holds has expired.
         emu.set_clock_offset(offset);
+        // A service's clock does not jump: the clients see the new one before the phase (one
+        // read each, as any earlier answer would show it), so unknown outcomes reconcile in the
+        // window the service's records use.
+        for c in [&partner, &password] {
+            c.call("list_sub_customers", json!({"limit": 1}))
+                .await
+                .unwrap();
+        }
         let mut tasks = Vec::new();
         for task in 0..TASKS {
             let (emu, partner, password, customers, tally) = (
@@ -257,8 +281,10 @@ async fn two_thousand_calls_through_faults_move_money_only_once() {
     }
     let elapsed = started.elapsed();
     emu.clear_faults();
+    // A delayed request the client gave up on is still applied when its delay ends.
+    tokio::time::sleep(DELAY + Duration::from_millis(500)).await;
     let state = emu.state();
-    let t = tally.lock().unwrap();
+    let t = std::mem::take(&mut *tally.lock().unwrap());
 
     let (mut ok, mut unknown, mut failed, mut retries) = (0, 0, 0, 0u32);
     let mut unknown_applied = 0;
@@ -319,6 +345,37 @@ async fn two_thousand_calls_through_faults_move_money_only_once() {
             .sum()
     };
     assert_eq!(balances(&state) - balances_before, moved);
+    // Every unknown outcome of a funding, reclaim or coupon call, settled from the records.
+    let mut reconciled = 0;
+    for call in t.calls.iter().filter(|c| c.ticket.is_some()) {
+        let r = reconcile_ticket(&partner, call.ticket.as_ref().unwrap())
+            .await
+            .unwrap();
+        let truth = if applied(&state, call.op, &call.mark) == 1 {
+            Verdict::Applied
+        } else {
+            Verdict::NotApplied
+        };
+        assert_eq!(r.verdict, truth, "{call:?}: {r:?}");
+        reconciled += 1;
+    }
+    let settled = [
+        "update_customer_account_amount",
+        "reclaim_to_partner_account",
+        "create_partner_coupons",
+        "reclaim_partner_coupons",
+    ];
+    let settleable = t
+        .calls
+        .iter()
+        .filter(|c| {
+            settled.contains(&c.op) && matches!(c.outcome, Err((ErrorKind::OutcomeUnknown, ..)))
+        })
+        .count();
+    assert_eq!(
+        reconciled, settleable,
+        "every settleable unknown outcome carries a ticket"
+    );
     let faulted: u64 = emu.stats()["ops"]
         .as_object()
         .map(|ops| ops.values().filter_map(|o| o["faulted"].as_u64()).sum())
@@ -326,7 +383,8 @@ async fn two_thousand_calls_through_faults_move_money_only_once() {
     println!(
         "soak (seed {seed:#x}): {} calls in {:.1} s; faults planned {:?}, {faulted} hit per the \
          emulator; {ok} succeeded ({retries} retries), {failed} failed cleanly, {unknown} \
-         outcome-unknown ({unknown_applied} of them applied per the emulator's records)",
+         outcome-unknown ({unknown_applied} of them applied per the emulator's records; \
+         {reconciled} settled by reconcile, each verdict right)",
         t.calls.len(),
         elapsed.as_secs_f64(),
         t.faults,

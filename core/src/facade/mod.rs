@@ -11,6 +11,7 @@ pub mod call;
 pub mod numbers;
 mod options;
 mod pager;
+pub mod reconcile;
 mod report;
 
 pub use build::{build, build_json, Build, BuildError, Key};

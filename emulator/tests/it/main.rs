@@ -14,5 +14,6 @@ mod intl;
 mod money;
 mod orders;
 mod process;
+mod reconcile;
 mod resellers;
 mod usage;
