@@ -36,6 +36,13 @@ fn validate_params(op: &Operation, params: &Value) -> Result<(), Error> {
         ));
     };
     for key in object.keys() {
+        if key.is_empty() {
+            // Named by its container: an empty field name would name nothing.
+            return Err(Error::invalid_argument(
+                "params",
+                format!("a parameter of {} has an empty name", op.name),
+            ));
+        }
         if !op.params.iter().any(|p| p.field.name == key) {
             let message = if op.params.is_empty() {
                 format!("unknown parameter `{key}`: {} takes no parameters", op.name)
