@@ -144,7 +144,9 @@ pub fn options(data: &[u8]) {
     let r = ClientOptions::from_value(v, "options").and_then(ClientOptions::into_config);
     if let Err(e) = r {
         assert!(e.field().is_some(), "no field named: {e}");
-        if let Some(sk) = secret.filter(|s| s.len() >= 8) {
+        // (Unless the input itself repeats it elsewhere, say in a key the error names.)
+        let text = String::from_utf8_lossy(data);
+        if let Some(sk) = secret.filter(|s| s.len() >= 8 && text.matches(s.as_str()).count() == 1) {
             assert!(!e.to_string().contains(&sk), "the secret in an error: {e}");
         }
     }
