@@ -158,10 +158,22 @@ export interface ClientOptions {
   /** How reads are tried again. */
   retry?: Retry;
   /**
-   * An HTTP(S) proxy URL for every request; its password never appears in any output. Default:
-   * none.
+   * An HTTP(S) proxy URL for every request (the environment's proxies then do not apply); its
+   * password never appears in any output. Default: the environment's: HTTPS_PROXY, HTTP_PROXY,
+   * ALL_PROXY (not for hosts in NO_PROXY).
    */
   proxy?: string;
+  /**
+   * A PEM file of the only root certificates to trust (a company's TLS-inspecting proxy, a private
+   * endpoint). Default: REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE or SSL_CERT_FILE, else the system's
+   * roots.
+   */
+  caBundle?: string;
+  /**
+   * `false`: ignore the environment's proxies and CA bundle (as requests' `trust_env`). Default:
+   * true.
+   */
+  trustEnv?: boolean;
   /** `X-Language` of names and labels in answers. Default: the service's. */
   language?: "zh_CN" | "en_US";
   /**
