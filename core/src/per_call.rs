@@ -24,6 +24,7 @@ const OWN_HEADERS: &[&str] = &[
     "Transfer-Encoding",
     "Connection",
     "User-Agent",
+    "X-Language",
 ];
 
 /// Overrides for one call; `Default` overrides nothing.
@@ -78,12 +79,6 @@ impl PerCall {
                     "contains characters a header cannot carry (CR, LF, NUL, non-ASCII)",
                 ));
             }
-            if OWN_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name)) {
-                return Err(Error::invalid_argument(
-                    field,
-                    "is set by hcpartner itself (signing, credentials, the body); it cannot be replaced",
-                ));
-            }
             if op
                 .params
                 .iter()
@@ -92,6 +87,13 @@ impl PerCall {
                 return Err(Error::invalid_argument(
                     field,
                     format!("is a parameter of {}: pass it with the params", op.name),
+                ));
+            }
+            if OWN_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+                return Err(Error::invalid_argument(
+                    field,
+                    "is set by hcpartner itself (signing, credentials, the body, the user_agent and \
+                     language options); it cannot be replaced",
                 ));
             }
         }

@@ -197,8 +197,7 @@ class SyncOperations:
         Args:
             customer_id (str, required): the customer's account id (customer_id in
                 list_sub_customers).
-            amount (decimal, required): yuan, more than 0, at most 2 decimal places; at least
-                0.01; at most 2 decimal places.
+            amount (decimal, required): in yuan; at least 0.01; at most 2 decimal places.
             indirect_partner_id (str): a reseller of this distributor: the distributor acts for
                 it.
             _options (CallOptions): this call's own `timeout`, `retry` and `headers`.
@@ -287,8 +286,7 @@ class SyncOperations:
         Args:
             customer_id (str, required): the customer's account id (customer_id in
                 list_sub_customers).
-            amount (decimal, required): yuan, more than 0, at most 2 decimal places; at least
-                0.01; at most 2 decimal places.
+            amount (decimal, required): in yuan; at least 0.01; at most 2 decimal places.
             indirect_partner_id (str): a reseller of this distributor: the distributor acts for
                 it.
             _options (CallOptions): this call's own `timeout`, `retry` and `headers`.

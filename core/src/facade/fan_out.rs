@@ -73,6 +73,9 @@ pub fn spawn_fan_out(
     let permits = Arc::new(tokio::sync::Semaphore::new(concurrency));
     let done = Arc::new(done);
     let mut items = Vec::with_capacity(params.len());
+    // Items start in input order: each takes its turn from the one before (a oneshot chain), so
+    // the first `concurrency` items go first whatever order the runtime polls the tasks in.
+    let mut turn: Option<tokio::sync::oneshot::Receiver<()>> = None;
     for (i, p) in params.into_iter().enumerate() {
         let checked = p.and_then(|p| client.check(op, &p).map(|()| p));
         let p = match checked {
@@ -90,9 +93,16 @@ pub fn spawn_fan_out(
             let (progress, abandoned, finished) =
                 (progress.clone(), abandoned.clone(), finished.clone());
             let permits = permits.clone();
+            let (next, after) = tokio::sync::oneshot::channel();
+            let mine = turn.replace(after);
             handle.spawn(async move {
-                // Waiting for a permit sends nothing: a cancel then drops the item.
+                // Waiting sends nothing: a cancel then drops the item. A turn whose sender was
+                // dropped (the item before was aborted) counts as given.
+                if let Some(mine) = mine {
+                    let _ = mine.await;
+                }
                 let _permit = permits.acquire_owned().await;
+                let _ = next.send(());
                 let r = run(client, op, p, progress, per).await;
                 if abandoned.load(Ordering::SeqCst) {
                     log_abandoned(op, &r);
