@@ -377,7 +377,7 @@ impl<'a> Ctx<'a> {
             };
             let text = crate::python_docs::method_doc(self.api, op, kwargs, 8, &ty);
             let text = text.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\"");
-            let _ = write!(s, "        \"\"\"{text}        \"\"\"\n");
+            let _ = writeln!(s, "        \"\"\"{text}        \"\"\"");
         }
         let call = format!(
             "return {}self._call({:?}, ",

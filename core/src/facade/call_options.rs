@@ -57,9 +57,11 @@ impl CallOptions {
 
     /// The core's overrides, retries taken field by field over `base` (the client's).
     pub fn into_per_call(self, base: &RetryConfig) -> Result<PerCall> {
-        let mut per = PerCall::default();
-        per.total_timeout = self.timeout.map(|s| s.0);
-        per.retry = self.retry.map(|r| r.over(*base));
+        let mut per = PerCall {
+            total_timeout: self.timeout.map(|s| s.0),
+            retry: self.retry.map(|r| r.over(*base)),
+            ..PerCall::default()
+        };
         for (name, value) in self.headers.unwrap_or_default() {
             match value {
                 Value::String(v) => per.headers.push((name, v)),
