@@ -177,9 +177,9 @@ impl NativeClient {
         max_items: Option<u64>,
     ) -> PyResult<NativePager> {
         let params = params_of(operation, params).map_err(raise)?;
-        let mut opts = PagerOptions::pages(pages);
-        opts.per = per_call(&self.client, options)?;
-        opts.max_items = max_items;
+        let opts = PagerOptions::pages(pages)
+            .with_per(per_call(&self.client, options)?)
+            .with_max_items(max_items);
         Pager::with(&self.client, operation, params, opts)
             .map(|pager| NativePager { pager })
             .map_err(raise)

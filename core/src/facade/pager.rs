@@ -39,6 +39,16 @@ impl PagerOptions {
             ..PagerOptions::default()
         }
     }
+
+    pub fn with_max_items(mut self, max_items: Option<u64>) -> PagerOptions {
+        self.max_items = max_items;
+        self
+    }
+
+    pub fn with_per(mut self, per: PerCall) -> PagerOptions {
+        self.per = per;
+        self
+    }
 }
 
 #[derive(Default)]
