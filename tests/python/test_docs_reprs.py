@@ -100,3 +100,14 @@ def test_async_client_repr_and_view(emu: Emulator) -> None:
         assert (await ac.list_sub_customers(limit=1)).meta.status == 200  # type: ignore[attr-defined]
 
     asyncio.run(main())
+
+
+def test_sign_request_refuses_what_no_request_can_carry() -> None:
+    url = "https://bss.myhuaweicloud.com/v2/x"
+    for args, field in [(("GE\r\nT", url), "method"), (("GET", url, {"X-A": "a\r\nb"}), "headers.X-A")]:
+        with pytest.raises(hcpartner.InvalidArgument) as e:
+            hcpartner.sign_request(*args, ak="AK", sk="SK")  # type: ignore[arg-type]
+        assert e.value.field == field
+    with pytest.raises(hcpartner.InvalidArgument) as e:
+        hcpartner.sign_request("GET", url, ak="AK", sk="SK", security_token="T\r\nX: y")
+    assert e.value.field == "security_token" and "X: y" not in str(e.value)
