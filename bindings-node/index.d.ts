@@ -158,10 +158,22 @@ export interface ClientOptions {
   /** How reads are tried again. */
   retry?: Retry;
   /**
-   * An HTTP(S) proxy URL for every request; its password never appears in any output. Default:
-   * none.
+   * An HTTP(S) proxy URL for every request (the environment's proxies then do not apply); its
+   * password never appears in any output. Default: the environment's: HTTPS_PROXY, HTTP_PROXY,
+   * ALL_PROXY (not for hosts in NO_PROXY).
    */
   proxy?: string;
+  /**
+   * A PEM file of the only root certificates to trust (a company's TLS-inspecting proxy, a private
+   * endpoint). Default: REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE or SSL_CERT_FILE, else the system's
+   * roots.
+   */
+  caBundle?: string;
+  /**
+   * `false`: ignore the environment's proxies and CA bundle (as requests' `trust_env`). Default:
+   * true.
+   */
+  trustEnv?: boolean;
   /** `X-Language` of names and labels in answers. Default: the service's. */
   language?: "zh_CN" | "en_US";
   /**
@@ -255,12 +267,30 @@ export declare function defaultChain(): Credentials;
 
 // ---- Calls ----
 
-/** Per call: give up on an abort or after `timeoutMs`. A read stops at once; a state change
- * that may be on the wire runs to its end and the call rejects with OutcomeUnknownError. */
+/** Per call: give up on an abort or after `timeoutMs` (a read stops at once; a state change
+ * that may be on the wire runs to its end and the call rejects with OutcomeUnknownError), and
+ * the core's call options (docs/options.md): `timeout` (seconds, the whole call), `retry` (over
+ * the client's), `headers` (extra, sent and signed). */
 export interface CallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  timeout?: number;
+  retry?: Retry;
+  headers?: Record<string, string>;
 }
+
+/** What a successful call's answer said about itself (`meta(result)`, or `result.meta`). */
+export interface ResponseMeta {
+  readonly operation: string;
+  readonly requestId: string | null;
+  readonly status: number;
+  readonly attempts: number;
+  /** Seconds. */
+  readonly elapsed: number;
+}
+
+/** The metadata of a call's result (a non-enumerable `meta` property: JSON keeps the wire's shape). */
+export declare function meta(result: object): ResponseMeta | undefined;
 
 /** Every item (or page) of a paginated operation, fetched as iterated (`for await`). */
 export declare class Pager<T> implements AsyncIterableIterator<T> {

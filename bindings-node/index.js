@@ -3,7 +3,7 @@
 // (bindings-node/src): it converts values and decides nothing. Types: index.d.ts.
 
 const native = require('./lib/native.js');
-const { Client, Pager, signRequest } = require('./lib/client.js');
+const { Client, Pager, signRequest, meta } = require('./lib/client.js');
 const credentials = require('./lib/credentials.js');
 const errors = require('./lib/errors.js');
 
@@ -14,6 +14,7 @@ module.exports = {
   Client,
   Pager,
   signRequest,
+  meta,
   ...helpers,
   ...classes,
   version: native.version(),

@@ -5,6 +5,7 @@ export const {
   Client,
   Pager,
   signRequest,
+  meta,
   Credentials,
   akSk,
   password,

@@ -9,6 +9,7 @@ const native = require('./native.js');
 const OK = 0;
 const ERR = 1;
 const END = 2;
+const META = 3; // a call's result after a line of its answer's metadata
 
 const pending = new Map();
 let nextId = 1;
@@ -39,4 +40,4 @@ function release(id) {
   if (pending.delete(id) && pending.size === 0) bridge.setBusy(false);
 }
 
-module.exports = { bridge, track, keep, release, OK, ERR, END };
+module.exports = { bridge, track, keep, release, OK, ERR, END, META };

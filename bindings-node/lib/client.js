@@ -4,7 +4,7 @@
 
 const util = require('node:util');
 const native = require('./native.js');
-const { bridge, track, keep, release, OK, ERR, END } = require('./bridge.js');
+const { bridge, track, keep, release, OK, ERR, END, META } = require('./bridge.js');
 const { toWire, BadInput } = require('./wire.js');
 const { errorFrom, invalidArgument } = require('./report.js');
 const { specOf } = require('./credentials.js');
@@ -39,25 +39,50 @@ function checkNumbers(numbers) {
   throw invalidArgument('numbers', `must be "strings" (the default) or "numbers", got ${util.inspect(numbers)}`);
 }
 
+/** The facade's call options (timeout, retry, headers) as JSON text; '' for none. */
+function coreCallOptions(core) {
+  const given = Object.fromEntries(Object.entries(core).filter(([, v]) => v !== undefined));
+  return Object.keys(given).length ? wire(given, 'options') : '';
+}
+
 function checkCallOptions(options) {
-  if (options === undefined || options === null) return {};
-  const { signal, timeoutMs, ...rest } = options;
+  if (options === undefined || options === null) return { core: '' };
+  const { signal, timeoutMs, timeout, retry, headers, ...rest } = options;
   const unknown = Object.keys(rest);
-  if (unknown.length) throw invalidArgument(unknown[0], 'unknown call option (known: signal, timeoutMs)');
+  if (unknown.length) {
+    throw invalidArgument(unknown[0], 'unknown call option (known: signal, timeoutMs, timeout, retry, headers)');
+  }
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw invalidArgument('signal', 'must be an AbortSignal');
   }
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs >= 0)) {
     throw invalidArgument('timeoutMs', `must be a non-negative number of milliseconds, got ${timeoutMs}`);
   }
-  return { signal, timeoutMs };
+  return { signal, timeoutMs, core: coreCallOptions({ timeout, retry, headers }) };
+}
+
+/** The answer's metadata of a call's result (requestId, status, attempts, elapsed, operation). */
+function meta(result) {
+  if (result === null || typeof result !== 'object') return undefined;
+  const d = Object.getOwnPropertyDescriptor(result, 'meta');
+  return d !== undefined && !d.enumerable ? d.value : undefined;
+}
+
+/** `META` text: the metadata as a non-enumerable `meta` (JSON.stringify keeps the wire's shape). */
+function withMeta(text) {
+  const cut = text.indexOf('\n');
+  const result = JSON.parse(text.slice(cut + 1));
+  if (result !== null && typeof result === 'object') {
+    Object.defineProperty(result, 'meta', { value: Object.freeze(JSON.parse(text.slice(0, cut))), enumerable: false });
+  }
+  return result;
 }
 
 /**
  * Starts a call; resolves with `[kind, text, cause]` and never rejects, so that the error is
  * made in the awaiting async function (its stack then shows the caller's line).
  */
-function start(nativeClient, operation, params, { signal, timeoutMs }) {
+function start(nativeClient, operation, params, { signal, timeoutMs, core }) {
   return new Promise((resolve) => {
     if (signal && signal.aborted) {
       resolve([-1, undefined, signal.reason]); // given up before it started: nothing is sent
@@ -74,7 +99,7 @@ function start(nativeClient, operation, params, { signal, timeoutMs }) {
     });
     if (!signal && timeoutMs === undefined) {
       // Nothing can give up on it: no control object to make (the common case, and the fast one).
-      const failed = nativeClient.start(id, operation, params);
+      const failed = nativeClient.start(id, operation, params, core);
       if (failed !== null) {
         release(id);
         resolve([ERR, failed]);
@@ -83,7 +108,7 @@ function start(nativeClient, operation, params, { signal, timeoutMs }) {
     }
     let control;
     try {
-      control = nativeClient.call(id, operation, params);
+      control = nativeClient.call(id, operation, params, core);
     } catch (e) {
       release(id);
       throw e;
@@ -214,6 +239,7 @@ class Client extends Operations {
     const op = operationName(operation);
     const controls = checkCallOptions(options);
     const [kind, text, cause] = await start(this.#native, op, wire(params, 'params'), controls);
+    if (kind === META) return withMeta(text);
     if (kind === OK) return JSON.parse(text);
     if (kind === ERR) throw errorFrom(text, cause);
     throw cause;
@@ -290,4 +316,4 @@ function signRequest({ method, url, headers, body, ak, sk, securityToken, domain
   return signed;
 }
 
-module.exports = { Client, Pager, signRequest };
+module.exports = { Client, Pager, signRequest, meta };

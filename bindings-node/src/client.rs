@@ -4,13 +4,13 @@
 //! (`Numbers::Strings` by the response model); with numbers asked for, every number as JSON
 //! number except integers beyond 2^53 (the same policy, by no model).
 
-use hcpartner::facade::{self, CallControl, ClientOptions, Numbers, Pager, Schema};
+use hcpartner::facade::{self, CallControl, CallOptions, ClientOptions, Numbers, Pager, Schema};
 use hcpartner::{Client as CoreClient, Dispatch, Error};
 use napi::Either;
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::bridge::{Bridge, Sink, END, ERR, OK};
+use crate::bridge::{Bridge, Sink, END, ERR, META, OK};
 use crate::{guarded, parse_json, report_json};
 
 /// Result JSON with the client's number policy.
@@ -56,35 +56,51 @@ pub fn new_client(bridge: &Bridge, options: String, strings: bool) -> Either<Nat
 
 #[napi]
 impl NativeClient {
-    fn spawn(&self, id: u32, operation: &str, params: &str) -> hcpartner::Result<CallControl> {
+    fn spawn(
+        &self,
+        id: u32,
+        operation: &str,
+        params: &str,
+        options: &str,
+    ) -> hcpartner::Result<CallControl> {
         let params = parse_json(params, "params")?;
+        let per = CallOptions::from_json(options, "call options")?
+            .into_per_call(&self.client.config().retry)?;
         let (sink, strings) = (self.sink.clone(), self.strings);
-        facade::spawn_call(&self.client, operation, params, move |r| {
-            let (kind, text) = match r {
+        facade::spawn_call_with(&self.client, operation, params, per, move |r| {
+            let r = r.and_then(|a| {
+                let m = &a.meta;
+                let meta = serde_json::json!({"operation": a.op.name, "requestId": m.request_id,
+                    "status": m.status, "attempts": m.attempts, "elapsed": m.elapsed.as_secs_f64()});
                 // The service's own text when JSON.parse reads it as the exact path would.
-                Ok(a) if a.reads_as_doubles() => match a.into_json() {
-                    Ok(text) => (OK, text),
-                    Err(e) => (ERR, report_json(&e)),
-                },
-                r => outcome(
-                    r.and_then(|a| {
-                        let schema = a.schema();
-                        a.into_value().map(|v| (schema, v))
-                    }),
-                    strings,
-                ),
-            };
-            sink.send(id, kind, text);
+                if a.reads_as_doubles() {
+                    return a.into_json().map(|text| (meta, text));
+                }
+                let schema = a.schema();
+                a.into_value().map(|v| (meta, render(schema, v, strings)))
+            });
+            match r {
+                Ok((meta, text)) => sink.send(id, META, format!("{meta}\n{text}")),
+                Err(e) => sink.send(id, ERR, report_json(&e)),
+            }
         })
     }
 
-    /// Starts `operation`; its outcome comes back through the bridge under `id`. Bad input
-    /// fails here (the report), before anything is sent. The control gives up on it.
+    /// Starts `operation`; its outcome comes back through the bridge under `id` (kind META:
+    /// the answer's metadata, then the result). Bad input or `options` (the call's own, JSON;
+    /// empty for none) fail here (the report), before anything is sent. The control gives up
+    /// on it.
     #[napi]
-    pub fn call(&self, id: u32, operation: String, params: String) -> Either<NativeCall, String> {
+    pub fn call(
+        &self,
+        id: u32,
+        operation: String,
+        params: String,
+        options: String,
+    ) -> Either<NativeCall, String> {
         guarded(|| {
             Ok(NativeCall {
-                control: self.spawn(id, &operation, &params)?,
+                control: self.spawn(id, &operation, &params, &options)?,
             })
         })
     }
@@ -92,8 +108,14 @@ impl NativeClient {
     /// [`NativeClient::call`] for a caller that will not give up (no signal, no timeout): no
     /// control object to make and collect. `null`, or the report of bad input.
     #[napi]
-    pub fn start(&self, id: u32, operation: String, params: String) -> Option<String> {
-        match guarded(|| self.spawn(id, &operation, &params).map(drop)) {
+    pub fn start(
+        &self,
+        id: u32,
+        operation: String,
+        params: String,
+        options: String,
+    ) -> Option<String> {
+        match guarded(|| self.spawn(id, &operation, &params, &options).map(drop)) {
             Either::A(()) => None,
             Either::B(report) => Some(report),
         }

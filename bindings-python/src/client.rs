@@ -3,10 +3,13 @@
 
 use std::sync::Mutex;
 
-use hcpartner::facade::{self, Answer, Blocking, CallControl, ClientOptions, Pager};
-use hcpartner::{Client as CoreClient, Error};
+use hcpartner::facade::{
+    self, Answer, Blocking, CallControl, CallOptions, ClientOptions, Pager, PagerOptions,
+};
+use hcpartner::{Client as CoreClient, Error, PerCall};
 use pyo3::exceptions::{PyStopAsyncIteration, PyStopIteration};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple};
 use serde_json::Value;
 
@@ -14,32 +17,64 @@ use crate::aio::{awaitable, pending, Finish};
 use crate::convert::{from_json, from_py, PyBuild};
 use crate::errors::{exception, raise, to_pyerr};
 
-fn params_of(params: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
-    match params {
-        None => Ok(Value::Object(Default::default())),
-        Some(p) => from_py(p, "").map_err(raise),
-    }
+/// A call's params: converted, their date values written as their fields take them.
+pub fn params_of(operation: &str, params: Option<&Bound<'_, PyAny>>) -> Result<Value, Error> {
+    let mut v = match params {
+        None => Value::Object(Default::default()),
+        Some(p) => from_py(p, "")?,
+    };
+    facade::place_dates(operation, &mut v)?;
+    Ok(v)
+}
+
+/// A call's own options over `client`'s (`None`: the client's).
+pub fn per_call(client: &CoreClient, options: Option<&Bound<'_, PyAny>>) -> PyResult<PerCall> {
+    let Some(o) = options.filter(|o| !o.is_none()) else {
+        return Ok(PerCall::default());
+    };
+    let v = from_py(o, "options").map_err(raise)?;
+    CallOptions::from_value(v, "call options")
+        .and_then(|o| o.into_per_call(&client.config().retry))
+        .map_err(raise)
 }
 
 fn built(py: Python<'_>, schema: facade::Schema, v: &Value) -> PyResult<Py<PyAny>> {
     facade::build(schema, v, &mut PyBuild(py)).map(Bound::unbind)
 }
 
-fn answer(py: Python<'_>, r: hcpartner::Result<Answer>) -> PyResult<Py<PyAny>> {
+fn result_type(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static RESULT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    RESULT.import(py, "hcpartner._result", "Result")
+}
+
+/// A call's result: an `hcpartner.Result` (a dict) carrying the answer's metadata.
+pub fn answer(py: Python<'_>, r: hcpartner::Result<Answer>) -> PyResult<Py<PyAny>> {
     let a = r.map_err(|e| to_pyerr(py, &e))?;
-    match a.raw() {
+    let value = match a.raw() {
         Some((json, headers)) => from_json(py, a.schema(), json, headers)
-            .map(Bound::unbind)
-            .map_err(|e| e.unwrap_or_else(|why| to_pyerr(py, &a.unreadable(why)))),
+            .map_err(|e| e.unwrap_or_else(|why| to_pyerr(py, &a.unreadable(why))))?,
         None => a
             .build(&mut PyBuild(py))
-            .map(Bound::unbind)
-            .map_err(|e| e.unwrap_or_else(|e| to_pyerr(py, &e))),
+            .map_err(|e| e.unwrap_or_else(|e| to_pyerr(py, &e)))?,
+    };
+    if !value.is_exact_instance_of::<PyDict>() {
+        return Ok(value.unbind());
     }
+    let result = result_type(py)?.call1((value,))?;
+    let m = &a.meta;
+    let meta = (
+        a.op.name,
+        m.request_id.as_deref(),
+        m.status,
+        m.attempts,
+        m.elapsed.as_secs_f64(),
+    );
+    result.setattr("_meta", meta.into_pyobject(py)?)?;
+    Ok(result.unbind())
 }
 
 /// Asks Python whether Ctrl-C (or another signal handler) wants out; keeps its exception.
-fn signal_check(slot: &mut Option<PyErr>) -> impl FnMut() -> bool + '_ {
+pub fn signal_check(slot: &mut Option<PyErr>) -> impl FnMut() -> bool + '_ {
     move || {
         Python::attach(|py| match py.check_signals() {
             Ok(()) => false,
@@ -52,7 +87,7 @@ fn signal_check(slot: &mut Option<PyErr>) -> impl FnMut() -> bool + '_ {
 }
 
 /// An exception of `class` for `e` (an abandoned state change), caused by `cause`.
-fn abandoned(py: Python<'_>, e: &Error, class: &str, cause: Option<PyErr>) -> PyErr {
+pub fn abandoned(py: Python<'_>, e: &Error, class: &str, cause: Option<PyErr>) -> PyErr {
     match exception(py, e, Some(class)) {
         Ok(exc) => {
             let err = PyErr::from_value(exc);
@@ -86,17 +121,20 @@ impl NativeClient {
     /// Calls `operation` with flat params; blocks this thread (not others: the GIL is released).
     /// Ctrl-C stops a read at once; a state change on the wire goes on and raises
     /// `InterruptedOutcomeUnknown`.
-    #[pyo3(signature = (operation, params = None))]
+    #[pyo3(signature = (operation, params = None, options = None))]
     fn call(
         &self,
         py: Python<'_>,
         operation: &str,
         params: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let params = params_of(params)?;
+        let params = params_of(operation, params).map_err(raise)?;
+        let per = per_call(&self.client, options)?;
         let mut signal = None;
         let outcome = py.detach(|| {
-            facade::call_interruptible(&self.client, operation, params, signal_check(&mut signal))
+            let check = signal_check(&mut signal);
+            facade::call_interruptible_with(&self.client, operation, params, per, check)
         });
         match outcome {
             Blocking::Done(r) => answer(py, r),
@@ -108,16 +146,18 @@ impl NativeClient {
     }
 
     /// The same call as an asyncio future, with the control that cancels it by the money rule.
-    #[pyo3(signature = (operation, params = None))]
+    #[pyo3(signature = (operation, params = None, options = None))]
     fn call_async<'py>(
         &self,
         py: Python<'py>,
         operation: &str,
         params: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyTuple>> {
-        let params = params_of(params)?;
+        let params = params_of(operation, params).map_err(raise)?;
+        let per = per_call(&self.client, options)?;
         let (fut, sender) = pending(py)?;
-        let control = facade::spawn_call(&self.client, operation, params, move |r| {
+        let control = facade::spawn_call_with(&self.client, operation, params, per, move |r| {
             sender.send(Box::new(move |py: Python<'_>| answer(py, r)) as Finish)
         })
         .map_err(raise)?;
@@ -127,15 +167,20 @@ impl NativeClient {
     }
 
     /// Items (or pages) of a paginated operation; checked now, fetched as iterated.
-    #[pyo3(signature = (operation, params = None, pages = false))]
+    #[pyo3(signature = (operation, params = None, pages = false, options = None, max_items = None))]
     fn pager(
         &self,
         operation: &str,
         params: Option<&Bound<'_, PyAny>>,
         pages: bool,
+        options: Option<&Bound<'_, PyAny>>,
+        max_items: Option<u64>,
     ) -> PyResult<NativePager> {
-        let params = params_of(params)?;
-        Pager::new(&self.client, operation, params, pages)
+        let params = params_of(operation, params).map_err(raise)?;
+        let opts = PagerOptions::pages(pages)
+            .with_per(per_call(&self.client, options)?)
+            .with_max_items(max_items);
+        Pager::with(&self.client, operation, params, opts)
             .map(|pager| NativePager { pager })
             .map_err(raise)
     }
@@ -169,6 +214,19 @@ impl NativeClient {
         self.client.config().auth.describe()
     }
 
+    /// The proxies requests go through, passwords redacted.
+    #[getter]
+    fn proxy(&self) -> String {
+        self.client.config().proxy_description()
+    }
+
+    /// The CA bundle trusted instead of the system's roots, and where its path came from.
+    #[getter]
+    fn ca_bundle(&self) -> Option<(String, String)> {
+        let (path, source) = self.client.config().ca_bundle.clone()?;
+        Some((path.display().to_string(), source))
+    }
+
     /// Test hook: a panic inside a guarded call, sync or as an awaitable.
     #[pyo3(signature = (awaited = false))]
     fn _panic<'py>(&self, py: Python<'py>, awaited: bool) -> PyResult<Bound<'py, PyAny>> {
@@ -188,7 +246,13 @@ impl NativeClient {
     }
 }
 
-fn cancelled() -> Error {
+impl NativeClient {
+    pub fn core(&self) -> &CoreClient {
+        &self.client
+    }
+}
+
+pub fn cancelled() -> Error {
     Error::invalid_argument("call", "interrupted")
 }
 
@@ -276,6 +340,30 @@ impl NativePager {
     #[getter]
     fn operation(&self) -> &'static str {
         self.pager.operation().name
+    }
+
+    /// The total the service reported (after the first page), if it reports one.
+    #[getter]
+    fn total(&self) -> Option<u64> {
+        self.pager.total()
+    }
+
+    /// Pages fetched so far.
+    #[getter]
+    fn pages_fetched(&self) -> u64 {
+        self.pager.pages_fetched()
+    }
+
+    /// The latest page's own fields (`currency`, sums), numbers by the response model.
+    fn page_fields(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self.pager.page_fields() {
+            None => Ok(py.None()),
+            Some(m) => built(
+                py,
+                facade::Schema::response(self.pager.operation()),
+                &Value::Object(m),
+            ),
+        }
     }
 }
 

@@ -2,11 +2,16 @@
 //! facade's: a result is built by its response model (money is always `Decimal`, an `int` field
 //! always `int`, a `float` field `float`). Input of any kind the core cannot send is an
 //! `InvalidArgument` naming the field; nesting deeper than `MAX_DEPTH` (or cyclic) too.
+//!
+//! numpy and pandas values are values (`np.int64`, `np.float32`, `np.bool_`, arrays, a `Series`,
+//! `pd.NA`), recognised by their type's module: neither is ever imported here. Dates
+//! (`datetime`, `date`, `pd.Timestamp`, `np.datetime64`) go to the facade marked as dates, which
+//! writes them as their field takes them (`facade::place_dates`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use hcpartner::facade::{Build, Key, NumberKind, Schema, MAX_DEPTH};
+use hcpartner::facade::{date_value, Build, Key, NumberKind, Schema, MAX_DEPTH};
 use hcpartner::Error;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -254,9 +259,11 @@ fn from_py_at(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Value,
             .map(|s| Value::String(s.into_owned()))
             .map_err(|_| bad(path, "is not valid Unicode (a lone surrogate)".to_owned()));
     }
-    if obj.is_instance_of::<PyFloat>() {
-        // repr() is the shortest text that round-trips: 0.1 stays 0.1.
-        let r = obj
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        // repr() of a plain float is the shortest text that round-trips: 0.1 stays 0.1. (Not the
+        // object's own repr: `np.float64`, a float subclass, says `np.float64(0.1)`.)
+        let plain = PyFloat::new(obj.py(), f.value());
+        let r = plain
             .repr()
             .map_err(|e| bad(path, e.to_string()))?
             .to_string();
@@ -292,11 +299,16 @@ fn from_py_at(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Value,
         }
         return Ok(Value::Array(out));
     }
+    if let Some(v) = foreign(obj, path, depth)? {
+        return Ok(v);
+    }
     let what = type_name(obj);
     let advice = match what.as_str() {
         "set" | "frozenset" => "; pass a list",
         "bytes" | "bytearray" => "; pass a str",
-        "datetime" | "date" | "Timestamp" => "; pass an ISO 8601 string",
+        "DataFrame" => {
+            "; pass one value (df[\"amount\"].iloc[0]), or df.to_dict(\"records\") to map()"
+        }
         _ => "",
     };
     Err(bad(
@@ -305,6 +317,120 @@ fn from_py_at(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Value,
             "cannot send a {what} (send str, int, float, Decimal, bool, None, list or dict){advice}"
         ),
     ))
+}
+
+fn datetime_types(py: Python<'_>) -> PyResult<(&Bound<'_, PyAny>, &Bound<'_, PyAny>)> {
+    static DATETIME: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    static DATE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    Ok((
+        DATETIME.import(py, "datetime", "datetime")?,
+        DATE.import(py, "datetime", "date")?,
+    ))
+}
+
+fn int_attr(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<i64> {
+    obj.getattr(name)?.extract()
+}
+
+/// A date value for the facade: `date`, a naive `datetime` as written, an aware one in UTC.
+fn date_of(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    let py = obj.py();
+    let (datetime, _) = datetime_types(py)?;
+    let ymd = |o: &Bound<'_, PyAny>| -> PyResult<String> {
+        Ok(format!(
+            "{:04}-{:02}-{:02}",
+            int_attr(o, "year")?,
+            int_attr(o, "month")?,
+            int_attr(o, "day")?
+        ))
+    };
+    if !obj.is_instance(datetime)? {
+        return Ok(date_value(&ymd(obj)?));
+    }
+    let aware = !obj.call_method0("utcoffset")?.is_none();
+    let t = if aware {
+        let utc = py.import("datetime")?.getattr("timezone")?.getattr("utc")?;
+        obj.call_method1("astimezone", (utc,))?
+    } else {
+        obj.clone()
+    };
+    let hms = format!(
+        "T{:02}:{:02}:{:02}{}",
+        int_attr(&t, "hour")?,
+        int_attr(&t, "minute")?,
+        int_attr(&t, "second")?,
+        if aware { "Z" } else { "" }
+    );
+    Ok(date_value(&format!("{}{hms}", ymd(&t)?)))
+}
+
+/// numpy and pandas values, and dates; `None` for anything else.
+fn foreign(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Option<Value>, Error> {
+    let py = obj.py();
+    let read = |e: PyErr| bad(path, format!("cannot be read: {e}"));
+    let ty = obj.get_type();
+    let module = ty
+        .getattr("__module__")
+        .and_then(|m| m.extract::<String>())
+        .unwrap_or_default();
+    let name = type_name(obj);
+    if module.starts_with("pandas") {
+        match name.as_str() {
+            // Missing values: the field is left out.
+            "NAType" | "NaTType" => return Ok(Some(Value::Null)),
+            "Series" | "Index" => return list_of(obj, path, depth).map(Some),
+            _ => {}
+        }
+    }
+    if module == "numpy" {
+        if obj.hasattr("ndim").map_err(read)? && int_attr(obj, "ndim").map_err(read)? > 0 {
+            return list_of(obj, path, depth).map(Some);
+        }
+        let kind: String = obj
+            .getattr("dtype")
+            .and_then(|d| d.getattr("kind"))
+            .and_then(|k| k.extract())
+            .unwrap_or_default();
+        return match kind.as_str() {
+            // numpy's str() is the shortest text for the value's own precision (float32 0.1 is
+            // "0.1", not the 0.10000000149011612 a float64 would make of it).
+            "f" => {
+                let text = obj.str().map_err(read)?.to_string();
+                number(&text, path).map(Some)
+            }
+            "i" | "u" | "b" | "U" | "S" => {
+                let item = obj.call_method0("item").map_err(read)?;
+                from_py_at(&item, path, depth + 1).map(Some)
+            }
+            "M" => {
+                let item = obj
+                    .call_method1("astype", ("datetime64[s]",))
+                    .and_then(|s| s.call_method0("item"))
+                    .map_err(read)?;
+                if item.is_none() {
+                    return Ok(Some(Value::Null)); // NaT
+                }
+                date_of(&item).map(Some).map_err(read)
+            }
+            _ => Ok(None),
+        };
+    }
+    let (_, date) = datetime_types(py).map_err(read)?;
+    if obj.is_instance(date).unwrap_or(false) {
+        return date_of(obj).map(Some).map_err(read);
+    }
+    Ok(None)
+}
+
+/// An array or a Series as a list, each element converted (numpy scalars stay exact).
+fn list_of(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Value, Error> {
+    let mut out = Vec::new();
+    let items = obj.try_iter().map_err(|e| bad(path, e.to_string()))?;
+    for (i, item) in items.enumerate() {
+        let item = item.map_err(|e| bad(path, e.to_string()))?;
+        out.push(from_py_at(&item, &format!("{path}[{i}]"), depth + 1)?);
+    }
+    Ok(Value::Array(out))
 }
 
 fn type_name(obj: &Bound<'_, PyAny>) -> String {

@@ -6,6 +6,7 @@ mod aio;
 mod client;
 mod convert;
 mod errors;
+mod fan;
 
 use std::sync::OnceLock;
 
@@ -30,6 +31,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::NativeClient>()?;
     m.add_class::<client::NativePager>()?;
     m.add_class::<client::CallCtl>()?;
+    m.add_class::<fan::FanCtl>()?;
+    m.add_function(wrap_pyfunction!(fan::map_blocking, m)?)?;
+    m.add_function(wrap_pyfunction!(fan::map_async, m)?)?;
     m.add_function(wrap_pyfunction!(client::sign_request, m)?)?;
     m.add_function(wrap_pyfunction!(refresh_logging_py, m)?)?;
     Ok(())

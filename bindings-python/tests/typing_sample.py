@@ -78,3 +78,42 @@ async def async_names() -> list[str]:
         )
         print(first.get("total_count"), second.get("transfer_id"))
         return [c.get("account_name", "?") for c in page.get("customer_infos", [])]
+
+
+def fan_out(client: hcpartner.Client, customer_ids: list[str]) -> list[Decimal]:
+    # One operation for many params, Literal operation names, per-call options, metadata.
+    results = client.map(
+        "list_subcustomer_monthly_bills",
+        [{"customer_id": c} for c in customer_ids],
+        cycle="2025-01",
+        charge_mode="1",
+        concurrency=8,
+        progress=True,
+        _options={"timeout": 30, "retry": {"max_attempts": 2}, "headers": {"X-Trace-Id": "t"}},
+    )
+    failed: list[hcpartner.MapItem] = results.errors
+    print(len(failed), results.ok)
+    totals = []
+    for item in results:
+        if item.result is not None:
+            totals.append(sum((Decimal(b["amount"]) for b in item.result.get("bill_sums", [])), Decimal(0)))
+    return totals
+
+
+def with_options(client: hcpartner.Client) -> str | None:
+    quick: hcpartner.Client = client.with_options(timeout=5, headers={"X-Trace-Id": "t"})
+    page = quick.list_sub_customers(limit=10, _options={"retry": {"max_attempts": 1}})
+    meta: hcpartner.ResponseMeta | None = hcpartner.meta(page)
+    result: hcpartner.Result = client.call("list_sub_customers", limit=1)
+    attempts: int = result.meta.attempts if result.meta else 0
+    print(attempts, client.proxy)
+    pager = client.paginate("list_sub_customers", max_items=10, progress=True)
+    total: int | None = pager.total
+    print(total, pager.to_pandas(page_fields=True, decimal="float"))
+    return meta.request_id if meta else None
+
+
+async def async_fan_out(client: hcpartner.AsyncClient) -> int:
+    results: hcpartner.MapResults = await client.map("list_sub_customers", [{"limit": 1}, {"limit": 2}])
+    page = await client.with_options(timeout=10).list_sub_customers(limit=1)
+    return len(results) + len(page.get("customer_infos", []))

@@ -103,3 +103,67 @@ pub fn field_site(f: &Field) -> Option<String> {
     let first = chars.next()?.to_ascii_uppercase();
     Some(format!("{first}{}.", chars.as_str()))
 }
+
+/// A number as the docs write it: `100`, `0.01`.
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// What a field takes besides its type, each a short phrase: allowed values, bounds, lengths,
+/// decimal places, the date form, the site.
+pub fn field_facts(f: &Field) -> Vec<String> {
+    let mut facts = Vec::new();
+    if !f.enum_values.is_empty() {
+        let values: Vec<String> = f
+            .enum_values
+            .iter()
+            .map(|v| match v {
+                crate::model::EnumValue::Str(s) => format!("{s:?}"),
+                crate::model::EnumValue::Int(i) => i.to_string(),
+            })
+            .collect();
+        facts.push(format!("one of {}", values.join(", ")));
+    }
+    let l = &f.limits;
+    match (l.min, l.max) {
+        (Some(a), Some(b)) => facts.push(format!("{} to {}", num(a), num(b))),
+        (Some(a), None) => facts.push(format!("at least {}", num(a))),
+        (None, Some(b)) => facts.push(format!("at most {}", num(b))),
+        (None, None) => {}
+    }
+    let unit = if matches!(f.ty, crate::model::TypeRef::List(_)) {
+        "items"
+    } else {
+        "characters"
+    };
+    match (l.min_len, l.max_len) {
+        (Some(a), Some(b)) => facts.push(format!("{a} to {b} {unit}")),
+        (Some(a), None) => facts.push(format!("at least {a} {unit}")),
+        (None, Some(b)) => facts.push(format!("at most {b} {unit}")),
+        (None, None) => {}
+    }
+    if let Some(s) = l.scale {
+        facts.push(format!("at most {s} decimal places"));
+    }
+    if let Some(fmt) = &f.format {
+        facts.push(
+            match fmt.as_str() {
+                "month" => "a month, YYYY-MM (UTC+8)",
+                "date" => "a day, YYYY-MM-DD (UTC+8)",
+                _ => "a UTC time, YYYY-MM-DDTHH:MM:SSZ",
+            }
+            .to_owned(),
+        );
+    }
+    if f.secret {
+        facts.push("secret: never shown".to_owned());
+    }
+    if let Some(s) = site_phrase(f) {
+        facts.push(s.to_owned());
+    }
+    facts
+}

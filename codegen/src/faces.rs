@@ -58,6 +58,8 @@ pub struct Faces {
     /// Python-only error classes (interrupted and cancelled outcomes).
     pub python_error_classes: Vec<ErrorKind>,
     pub options: Vec<Item>,
+    /// What one call may set for itself (`facade::CallOptions`).
+    pub call_options: Vec<Item>,
     /// Options of the Node face alone (how numbers come back, the logger), not the facade's.
     pub node_options: Vec<Item>,
     pub credentials: Vec<Credential>,
@@ -176,6 +178,7 @@ impl Faces {
             error_kinds: kinds("error_kinds")?,
             python_error_classes: kinds("python_error_classes")?,
             options: items("options")?,
+            call_options: items("call_options")?,
             node_options: items("node_options")?,
             credentials,
         };

@@ -15,6 +15,7 @@ pub mod model;
 pub mod names;
 mod parse;
 pub mod python;
+mod python_docs;
 pub mod python_faces;
 pub mod rust;
 pub mod typescript;

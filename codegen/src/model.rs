@@ -171,6 +171,11 @@ pub struct Field {
     pub limits: Limits,
     /// Where a constraint or a change from the reference comes from.
     pub source: Option<String>,
+    /// What it means, in a sentence (docstrings, `help()`).
+    pub doc: Option<String>,
+    /// A date or time string: `month` (`YYYY-MM`, UTC+8), `date` (`YYYY-MM-DD`, UTC+8) or
+    /// `datetime` (`YYYY-MM-DDTHH:MM:SSZ`, UTC).
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

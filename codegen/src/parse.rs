@@ -67,6 +67,7 @@ fn parse_field(v: &Value, extra_keys: &[&str]) -> Result<Field, String> {
     let name = string(o, "name")?;
     let mut allowed = vec![
         "name", "type", "required", "sites", "secret", "enum", "limits", "source", "sdk_attr",
+        "doc", "format",
     ];
     allowed.extend_from_slice(extra_keys);
     check_keys(o, &allowed, &format!("field `{name}`"))?;
@@ -136,6 +137,20 @@ fn parse_field(v: &Value, extra_keys: &[&str]) -> Result<Field, String> {
         None => Sites::Both,
         Some(s) => Sites::parse(&s).map_err(|e| format!("field `{name}`: {e}"))?,
     };
+    let format = match opt_string(o, "format")? {
+        None => None,
+        Some(f) if ["month", "date", "datetime"].contains(&f.as_str()) => {
+            if ty != TypeRef::String {
+                return Err(format!("field `{name}`: `format` is for strings"));
+            }
+            Some(f)
+        }
+        Some(f) => {
+            return Err(format!(
+                "field `{name}`: format `{f}` is not month, date or datetime"
+            ))
+        }
+    };
     Ok(Field {
         name,
         ty,
@@ -146,6 +161,8 @@ fn parse_field(v: &Value, extra_keys: &[&str]) -> Result<Field, String> {
         enum_values,
         limits,
         source: opt_string(o, "source")?,
+        doc: opt_string(o, "doc")?,
+        format,
     })
 }
 

@@ -1,13 +1,16 @@
 //! The Python writer: the generated half of the `hcpartner` package.
 //!
 //! Files (relative to [`OUT`]):
-//! - `_operations.py`: the runtime mixins `SyncOperations` / `AsyncOperations` that
-//!   `hcpartner.Client` / `hcpartner.AsyncClient` inherit: one method per operation, keyword-only
-//!   arguments, each forwarding one flat dict keyed by wire name to `self._call(op, params)`.
-//!   Nothing is imported at runtime (fast import); `PAGINATION` and `OPERATIONS` describe the table.
-//! - `_operations.pyi`: the same methods with precise types, for type checkers and editors.
-//! - `types.py`: a `TypedDict` for every model, importable at runtime but not imported by
-//!   `_operations.py`.
+//! - `_operations.py` / `_async_operations.py`: the runtime mixins `SyncOperations` /
+//!   `AsyncOperations` that `hcpartner.Client` / `hcpartner.AsyncClient` inherit: one method per
+//!   operation, keyword-only arguments plus `_options` (the call's own options), each forwarding
+//!   one flat dict keyed by wire name to `self._call(op, params, options)`. The blocking methods
+//!   carry the docstrings (parameters, their meaning and what they take: `python_docs`), the
+//!   coroutines take them at import. Nothing else is imported at runtime (fast import);
+//!   `PAGINATION` and `OPERATIONS` describe the table.
+//! - `_operations.pyi` / `_async_operations.pyi`: the same methods with precise types.
+//! - `types.py`: a `TypedDict` for every model and the `Literal` operation names, importable at
+//!   runtime but not imported by `_operations.py`.
 //!
 //! Naming: methods are the official snake_case operation names; a keyword argument is the wire
 //! name lower-cased with every character outside `[A-Za-z0-9]` turned into `_` (`X-Language` ->
@@ -42,13 +45,16 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Names a keyword argument may not take: the method body uses them.
-const RESERVED_KWARGS: &[&str] = &["self", "_p"];
+const RESERVED_KWARGS: &[&str] = &["self", "_p", "_options"];
 
 /// Names `types.py` defines or imports itself; a model may not take them.
 const RESERVED_MODELS: &[&str] = &[
     "Any",
     "Decimal",
     "DecimalInput",
+    "Literal",
+    "OperationName",
+    "PaginatedOperation",
     "Required",
     "TypedDict",
     "TYPE_CHECKING",
@@ -57,7 +63,12 @@ const RESERVED_MODELS: &[&str] = &[
 ];
 
 /// The names the stub imports besides the models; a model may not take them either.
-const STUB_NAMES: &[&str] = &["Awaitable", "SyncOperations", "AsyncOperations"];
+const STUB_NAMES: &[&str] = &[
+    "Awaitable",
+    "CallOptions",
+    "SyncOperations",
+    "AsyncOperations",
+];
 
 /// A generated file: path relative to [`OUT`], and its text.
 pub type Files = Vec<(String, String)>;
@@ -128,8 +139,10 @@ pub fn kwargs(api: &Api, op: &Operation) -> Result<Vec<Kwarg>, String> {
 pub fn generate(api: &Api) -> Result<Files, String> {
     let ctx = Ctx::new(api)?;
     Ok(vec![
-        ("_operations.py".into(), ctx.operations_py()),
-        ("_operations.pyi".into(), ctx.operations_pyi()),
+        ("_operations.py".into(), ctx.operations_py(true)),
+        ("_operations.pyi".into(), ctx.operations_pyi(true)),
+        ("_async_operations.py".into(), ctx.operations_py(false)),
+        ("_async_operations.pyi".into(), ctx.operations_pyi(false)),
         ("types.py".into(), ctx.types_py()),
     ])
 }
@@ -255,59 +268,81 @@ impl<'a> Ctx<'a> {
 
     // ---- _operations.py ----
 
-    fn operations_py(&self) -> String {
+    /// `_operations.py` (`sync`: the blocking methods and the tables) or
+    /// `_async_operations.py` (the coroutines).
+    fn operations_py(&self, sync: bool) -> String {
         let mut s = String::from(HEADER);
-        s.push_str(
-            "\"\"\"The operation methods of `hcpartner.Client` and `hcpartner.AsyncClient`.\n\n\
+        let (class, client, doc_kind) = if sync {
+            ("SyncOperations", "Client", "a blocking method")
+        } else {
+            ("AsyncOperations", "AsyncClient", "a coroutine")
+        };
+        let _ = write!(
+            s,
+            "\"\"\"The operation methods of `hcpartner.{client}`: every operation as {doc_kind}.\n\n\
              One method per Partner Center operation, named as in the official SDK. The keyword \
              arguments are\nthe request's wire names as Python identifiers (`X-Language` -> \
              `x_language`); an argument left\nat `None` is not sent. Each method hands \
              `self._call` one flat dict keyed by wire name (path,\nquery, header and body \
              parameters side by side); the client validates, signs and sends it.\nResults are \
-             plain dicts and lists. The types are in `_operations.pyi` and `hcpartner.types`;\n\
-             nothing is imported here, so importing the package stays fast.\n\"\"\"\n\n\n",
+             dicts and lists. The types are in the `.pyi` stubs and `hcpartner.types`; nothing\n\
+             else is imported here, so importing the package stays fast.\n\"\"\"\n\n"
         );
-        s.push_str(
-            "def _p(*pairs):\n    \
-             \"\"\"The params dict from `(wire name, value)` pairs, leaving out `None` values.\"\"\"\n    \
-             return {k: v for k, v in pairs if v is not None}\n\n\n",
-        );
-        for sync in [true, false] {
-            let (class, client, doc_kind) = if sync {
-                ("SyncOperations", "Client", "a blocking method")
-            } else {
-                ("AsyncOperations", "AsyncClient", "a coroutine")
-            };
-            let _ = writeln!(s, "class {class}:");
-            let _ = writeln!(
-                s,
-                "    \"\"\"Every operation as {doc_kind} (mixed into `hcpartner.{client}`).\"\"\"\n"
+        if sync {
+            s.push_str(
+                "\ndef _p(*pairs):\n    \
+                 \"\"\"The params dict from `(wire name, value)` pairs, leaving out `None` values.\"\"\"\n    \
+                 return {k: v for k, v in pairs if v is not None}\n\n\n",
             );
-            s.push_str("    __slots__ = ()\n\n");
-            let _ = writeln!(
-                s,
-                "    def _call(self, operation, params):\n        \
-                 # A mixin: the client class provides the transport.\n        \
-                 raise TypeError(\"{class} is a mixin; call operations on hcpartner.{client}\")"
-            );
-            for (cat, ops) in self.by_category() {
-                let _ = write!(s, "\n    # ---- {} ----\n", category_title(&cat));
-                for op in ops {
-                    s.push('\n');
-                    s.push_str(&self.method_py(op, sync));
-                }
-            }
-            s.push_str("\n\n");
+        } else {
+            s.push_str("from ._operations import OPERATIONS, SyncOperations, _p\n\n\n");
         }
+        let _ = writeln!(s, "class {class}:");
+        let _ = writeln!(
+            s,
+            "    \"\"\"Every operation as {doc_kind} (mixed into `hcpartner.{client}`).\"\"\"\n"
+        );
+        s.push_str("    __slots__ = ()\n\n");
+        let _ = writeln!(
+            s,
+            "    def _call(self, operation, params, options=None):\n        \
+             # A mixin: the client class provides the transport.\n        \
+             raise TypeError(\"{class} is a mixin; call operations on hcpartner.{client}\")"
+        );
+        for (cat, ops) in self.by_category() {
+            let _ = write!(s, "\n    # ---- {} ----\n", category_title(&cat));
+            for op in ops {
+                s.push('\n');
+                s.push_str(&self.method_py(op, sync));
+            }
+        }
+        if !sync {
+            s.push_str(
+                "\n\n# One text per operation: the coroutines show the blocking methods' docstrings.\n\
+                 for _name in OPERATIONS:\n    \
+                 getattr(AsyncOperations, _name).__doc__ = getattr(SyncOperations, _name).__doc__\n\
+                 del _name\n",
+            );
+            return s;
+        }
+        s.push_str("\n\n");
         s.push_str(
             "#: Paginated operations: name -> (response field holding the items, where the \
-             paging params go:\n#: \"query\" or \"body\").\n",
+             paging params go:\n#: \"query\" or \"body\", the field holding the total or None).\n",
         );
         s.push_str("PAGINATION = {\n");
         for op in &self.api.operations {
             if let Some(pg) = &op.pagination {
                 let loc = format!("{:?}", pg.location).to_ascii_lowercase();
-                let _ = writeln!(s, "    {:?}: ({:?}, {loc:?}),", op.name, pg.items_field);
+                let total = pg
+                    .total_field
+                    .as_ref()
+                    .map_or("None".to_owned(), |t| format!("{t:?}"));
+                let _ = writeln!(
+                    s,
+                    "    {:?}: ({:?}, {loc:?}, {total}),",
+                    op.name, pg.items_field
+                );
             }
         }
         s.push_str("}\n\n");
@@ -324,10 +359,7 @@ impl<'a> Ctx<'a> {
 
     fn method_py(&self, op: &Operation, sync: bool) -> String {
         let kwargs = &self.kwargs[op.name.as_str()];
-        let mut params = vec!["self".to_owned()];
-        if !kwargs.is_empty() {
-            params.push("*".into());
-        }
+        let mut params = vec!["self".to_owned(), "*".to_owned()];
         for k in kwargs {
             params.push(if k.param.field.required {
                 k.name.clone()
@@ -335,78 +367,99 @@ impl<'a> Ctx<'a> {
                 format!("{}=None", k.name)
             });
         }
+        params.push("_options=None".into());
         let head = format!("{}def {}(", if sync { "" } else { "async " }, op.name);
         let mut s = wrap(4, &head, &params, "):", false);
-        s.push_str(&docstring(8, &py_doc(self.api, op)));
+        if sync {
+            // The async twin takes this text at import (see the end of the module).
+            let ty = |k: &Kwarg| {
+                py_type(&k.param.field.ty, Dir::In, &|_| false).replace("DecimalInput", "decimal")
+            };
+            let text = crate::python_docs::method_doc(self.api, op, kwargs, 8, &ty);
+            let text = text.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\"");
+            let _ = writeln!(s, "        \"\"\"{text}        \"\"\"");
+        }
         let call = format!(
             "return {}self._call({:?}, ",
             if sync { "" } else { "await " },
             op.name
         );
         if kwargs.is_empty() {
-            let _ = writeln!(s, "        {call}{{}})");
+            let _ = writeln!(s, "        {call}{{}}, _options)");
         } else {
             let pairs: Vec<String> = kwargs
                 .iter()
                 .map(|k| format!("({:?}, {})", k.param.field.name, k.name))
                 .collect();
-            s.push_str(&wrap(8, &format!("{call}_p("), &pairs, "))", false));
+            s.push_str(&wrap(
+                8,
+                &format!("{call}_p("),
+                &pairs,
+                "), _options)",
+                false,
+            ));
         }
         s
     }
 
     // ---- _operations.pyi ----
 
-    fn operations_pyi(&self) -> String {
+    /// The stub of [`Ctx::operations_py`].
+    fn operations_pyi(&self, sync: bool) -> String {
         let mut body = String::new();
         let mut used = BTreeSet::new();
-        for sync in [true, false] {
-            let class = if sync {
-                "SyncOperations"
-            } else {
-                "AsyncOperations"
-            };
-            let _ = writeln!(body, "\nclass {class}:");
-            body.push_str("    __slots__ = ()\n");
-            if sync {
-                body.push_str(
-                    "    def _call(self, operation: str, params: dict[str, Any]) -> dict[str, Any]: ...\n",
-                );
-            } else {
-                body.push_str(
-                    "    def _call(\n        self, operation: str, params: dict[str, Any]\n    \
-                     ) -> Awaitable[dict[str, Any]]: ...\n",
-                );
-            }
-            for (cat, ops) in self.by_category() {
-                let _ = write!(body, "\n    # ---- {} ----\n", category_title(&cat));
-                for op in ops {
-                    body.push_str(&self.method_pyi(op, sync, &mut used));
-                }
+        let class = if sync {
+            "SyncOperations"
+        } else {
+            "AsyncOperations"
+        };
+        let _ = writeln!(body, "\nclass {class}:");
+        body.push_str("    __slots__ = ()\n");
+        let ret = if sync {
+            "dict[str, Any]"
+        } else {
+            "Awaitable[dict[str, Any]]"
+        };
+        let _ = writeln!(
+            body,
+            "    def _call(\n        self, operation: str, params: dict[str, Any], \
+             options: CallOptions | None = None\n    ) -> {ret}: ..."
+        );
+        for (cat, ops) in self.by_category() {
+            let _ = write!(body, "\n    # ---- {} ----\n", category_title(&cat));
+            for op in ops {
+                body.push_str(&self.method_pyi(op, sync, &mut used));
             }
         }
         let mut s = String::from(HEADER);
         s.push_str(
-            "\"\"\"Typed signatures of the operation methods (the runtime is `_operations.py`).\"\"\"\n\n",
+            "\"\"\"Typed signatures of the operation methods (the runtime is the `.py` next to this).\"\"\"\n\n",
         );
-        s.push_str("from collections.abc import Awaitable\nfrom typing import Any\n\n");
+        if !sync {
+            s.push_str("from collections.abc import Awaitable\n");
+        }
+        s.push_str("from typing import Any\n\nfrom ._client_base import CallOptions\n");
         let models: Vec<String> = used
             .iter()
             .filter(|n| self.api.models.contains_key(*n) || *n == "DecimalInput")
             .cloned()
             .collect();
         s.push_str(&wrap(0, "from .types import (", &models, ")", true));
-        s.push_str("\nPAGINATION: dict[str, tuple[str, str]]\nOPERATIONS: frozenset[str]\n");
+        if sync {
+            s.push_str(
+                "\nPAGINATION: dict[str, tuple[str, str, str | None]]\nOPERATIONS: frozenset[str]\n",
+            );
+            s.push_str("\ndef _p(*pairs: tuple[str, Any]) -> dict[str, Any]: ...\n");
+        } else {
+            s.push_str("\nOPERATIONS: frozenset[str]\n");
+        }
         s.push_str(&body);
         s
     }
 
     fn method_pyi(&self, op: &Operation, sync: bool, used: &mut BTreeSet<String>) -> String {
         let kwargs = &self.kwargs[op.name.as_str()];
-        let mut params = vec!["self".to_owned()];
-        if !kwargs.is_empty() {
-            params.push("*".into());
-        }
+        let mut params = vec!["self".to_owned(), "*".to_owned()];
         let no_quote = |_: &str| false;
         for k in kwargs {
             let ty = py_type(&k.param.field.ty, Dir::In, &no_quote);
@@ -417,6 +470,7 @@ impl<'a> Ctx<'a> {
                 format!("{}: {ty} | None = None", k.name)
             });
         }
+        params.push("_options: CallOptions | None = None".into());
         used.insert(op.response.clone());
         let head = format!("{}def {}(", if sync { "" } else { "async " }, op.name);
         wrap(
@@ -465,6 +519,30 @@ impl<'a> Ctx<'a> {
     fn types_py(&self) -> String {
         let mut s = String::from(HEADER);
         s.push_str(TYPES_PREAMBLE);
+        let names = |paged: bool| -> Vec<String> {
+            self.api
+                .operations
+                .iter()
+                .filter(|o| !paged || o.pagination.is_some())
+                .map(|o| format!("{:?}", o.name))
+                .collect()
+        };
+        s.push_str("\n#: Every operation's name: `call`, `map` and editors complete them; mypy catches typos.\n");
+        s.push_str(&wrap(
+            0,
+            "OperationName = Literal[",
+            &names(false),
+            "]",
+            true,
+        ));
+        s.push_str("\n#: The operations `paginate` and `pages` walk.\n");
+        s.push_str(&wrap(
+            0,
+            "PaginatedOperation = Literal[",
+            &names(true),
+            "]",
+            true,
+        ));
         let mut defined: BTreeSet<&str> = BTreeSet::new();
         let mut group = "";
         for name in self.model_order() {
@@ -576,7 +654,7 @@ installed; without it, 3.10 reports every key optional (type checkers see `Requi
 
 import sys
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 if sys.version_info >= (3, 11):
     from typing import Required, TypedDict

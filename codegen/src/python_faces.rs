@@ -28,6 +28,8 @@ fn py_type(item: &Item) -> String {
         "bool" => "bool".into(),
         "credentials" => "Credentials".into(),
         "map<number>" => "Mapping[str, float]".into(),
+        "map<string>" => "Mapping[str, str]".into(),
+        "path" => "Union[str, os.PathLike[str]]".into(),
         "object" => class_name(&item.name),
         other => format!("Any  # {other}"),
     }
@@ -350,8 +352,8 @@ pub fn client_base_py(f: &Faces) -> String {
     );
     s.push_str(NO_TYPING);
     s.push_str(
-        "if TYPE_CHECKING:\n    from typing import Any, Dict, Literal, Mapping, Optional, TypedDict\n\n    \
-         from .credentials import Credentials\n\nfrom . import _native\nfrom .credentials import spec_of\n",
+        "if TYPE_CHECKING:\n    import os\n    from typing import Any, Dict, Literal, Mapping, Optional, TypedDict, Union\n\n    \
+         from .credentials import Credentials\n\nfrom os import fspath as _fspath\n\nfrom . import _native\nfrom .credentials import spec_of\n",
     );
     let objects: Vec<&Item> = f.options.iter().filter(|o| o.ty == "object").collect();
     s.push_str("\n\nif TYPE_CHECKING:\n");
@@ -373,12 +375,31 @@ pub fn client_base_py(f: &Faces) -> String {
             );
         }
     }
+    let _ = write!(
+        s,
+        "\n    class CallOptions(TypedDict, total=False):\n{}\n",
+        docstring(
+            "        ",
+            "Options of one call (``_options=`` on every method, or ``client.with_options(...)``)."
+        )
+    );
+    for field in &f.call_options {
+        let default = field.default.as_deref().unwrap_or("none");
+        let _ = writeln!(
+            s,
+            "        #: {} Default: {default}.\n        {}: {}",
+            field.doc,
+            field.name,
+            py_type(field)
+        );
+    }
     s.push_str(
         "\nelse:\n    # Plain dicts at run time (a TypedDict needs `typing`, slow to import).\n",
     );
     for o in &objects {
         let _ = writeln!(s, "    {} = dict", class_name(&o.name));
     }
+    s.push_str("    CallOptions = dict\n");
     s.push_str(
         "\n\nclass ClientBase:\n    _native: Any\n\n    def __init__(\n        self,\n        *,\n",
     );
@@ -412,6 +433,7 @@ pub fn client_base_py(f: &Faces) -> String {
     for o in &f.options {
         let value = match o.ty.as_str() {
             "credentials" => format!("None if {0} is None else spec_of({0})", o.name),
+            "path" => format!("None if {0} is None else _fspath({0})", o.name),
             _ => o.name.clone(),
         };
         let _ = writeln!(s, "                {:?}: {value},", o.name);

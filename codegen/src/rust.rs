@@ -740,6 +740,14 @@ fn field_expr(f: &Field) -> String {
     if f.secret {
         e = format!("secret({e})");
     }
+    if let Some(fmt) = &f.format {
+        let variant = match fmt.as_str() {
+            "month" => "Month",
+            "date" => "Date",
+            _ => "DateTime",
+        };
+        e = format!("dated({e}, DateFormat::{variant})");
+    }
     e
 }
 
@@ -781,13 +789,14 @@ fn table_imports(body: &str) -> String {
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
         .collect();
     let helpers: Vec<&str> = [
-        "body", "field", "header", "limited", "one_of", "path", "query", "secret",
+        "body", "dated", "field", "header", "limited", "one_of", "path", "query", "secret",
     ]
     .into_iter()
     .filter(|h| body.contains(&format!("{h}(")))
     .collect();
     let types: Vec<&str> = [
         "Audience",
+        "DateFormat",
         "Effect",
         "Field",
         "Limits",

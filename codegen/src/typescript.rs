@@ -395,9 +395,17 @@ impl<'a> Ctx<'a> {
         );
         s.push_str(&declarations(faces));
         s.push_str(
-            "\n// ---- Calls ----\n\n/** Per call: give up on an abort or after `timeoutMs`. A read stops at once; a state change\n\
-             \x20* that may be on the wire runs to its end and the call rejects with OutcomeUnknownError. */\n\
-             export interface CallOptions {\n  signal?: AbortSignal;\n  timeoutMs?: number;\n}\n\n\
+            "\n// ---- Calls ----\n\n/** Per call: give up on an abort or after `timeoutMs` (a read stops at once; a state change\n\
+             \x20* that may be on the wire runs to its end and the call rejects with OutcomeUnknownError), and\n\
+             \x20* the core's call options (docs/options.md): `timeout` (seconds, the whole call), `retry` (over\n\
+             \x20* the client's), `headers` (extra, sent and signed). */\n\
+             export interface CallOptions {\n  signal?: AbortSignal;\n  timeoutMs?: number;\n  timeout?: number;\n\
+             \x20 retry?: Retry;\n  headers?: Record<string, string>;\n}\n\n\
+             /** What a successful call's answer said about itself (`meta(result)`, or `result.meta`). */\n\
+             export interface ResponseMeta {\n  readonly operation: string;\n  readonly requestId: string | null;\n\
+             \x20 readonly status: number;\n  readonly attempts: number;\n  /** Seconds. */\n  readonly elapsed: number;\n}\n\n\
+             /** The metadata of a call's result (a non-enumerable `meta` property: JSON keeps the wire's shape). */\n\
+             export declare function meta(result: object): ResponseMeta | undefined;\n\n\
              /** Every item (or page) of a paginated operation, fetched as iterated (`for await`). */\n\
              export declare class Pager<T> implements AsyncIterableIterator<T> {\n\
              \x20 private constructor();\n  readonly operation: string;\n\

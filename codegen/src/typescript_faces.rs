@@ -50,11 +50,12 @@ fn ts_type(item: &Item) -> String {
         return values.join(" | ");
     }
     let base = match item.ty.trim_end_matches('?') {
-        "string" | "secret" => "string".to_owned(),
+        "string" | "secret" | "path" => "string".to_owned(),
         "int" | "integer" | "number" | "seconds" => "number".to_owned(),
         "bool" => "boolean".to_owned(),
         "credentials" => "Credentials".to_owned(),
         "map<number>" => "Record<string, number>".to_owned(),
+        "map<string>" => "Record<string, string>".to_owned(),
         "logger" => "Logger".to_owned(),
         "object" => pascal_case(&item.name),
         other => format!("unknown /* {other} */"),

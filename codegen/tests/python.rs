@@ -41,7 +41,16 @@ fn output_is_deterministic() {
         python::generate(&Api::load(&codegen::workspace_root().join("core/api")).unwrap()).unwrap();
     assert_eq!(a, b);
     let names: Vec<&str> = a.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["_operations.py", "_operations.pyi", "types.py"]);
+    assert_eq!(
+        names,
+        [
+            "_operations.py",
+            "_operations.pyi",
+            "_async_operations.py",
+            "_async_operations.pyi",
+            "types.py"
+        ]
+    );
     for (name, text) in &a {
         assert!(
             text.starts_with(python::HEADER),
@@ -59,10 +68,14 @@ fn every_operation_has_its_methods() {
     let api = api();
     let files = python::generate(&api).unwrap();
     let py = file(&files, "_operations.py");
-    let pyi = file(&files, "_operations.pyi");
-    for (text, what) in [(&py, "_operations.py"), (&pyi, "_operations.pyi")] {
-        for (class, prefix) in [("SyncOperations", "def"), ("AsyncOperations", "async def")] {
-            let body = class_body(text, class);
+    let apy = file(&files, "_async_operations.py");
+    for (class, prefix, module) in [
+        ("SyncOperations", "def", "_operations"),
+        ("AsyncOperations", "async def", "_async_operations"),
+    ] {
+        for ext in ["py", "pyi"] {
+            let what = format!("{module}.{ext}");
+            let body = class_body(&file(&files, &what), class);
             let defined: BTreeSet<&str> = body
                 .lines()
                 .filter_map(|l| l.strip_prefix(&format!("    {prefix} ")))
@@ -75,12 +88,14 @@ fn every_operation_has_its_methods() {
     }
     for op in &api.operations {
         let call = format!("self._call(\"{}\", ", op.name);
-        assert_eq!(
-            py.matches(&call).count(),
-            2,
-            "{} must call _call by its name",
-            op.name
-        );
+        for text in [&py, &apy] {
+            assert_eq!(
+                text.matches(&call).count(),
+                1,
+                "{} must call _call by its name",
+                op.name
+            );
+        }
         if let Some(pg) = &op.pagination {
             assert!(
                 py.contains(&format!("    \"{}\": (\"{}\", ", op.name, pg.items_field)),
@@ -135,7 +150,8 @@ fn keyword_arguments_map_one_to_one_onto_wire_names() {
     assert_eq!(python::kwarg_name("lambda"), "lambda_");
 }
 
-/// Imports the generated `_operations.py` with `python3` and calls every method of both mixins
+/// Imports the generated `_operations.py` and `_async_operations.py` with `python3` and calls
+/// every method of both mixins
 /// with a distinct value per argument: the dict `_call` gets must be keyed by wire name, and the
 /// arguments left at `None` must be absent.
 #[test]
@@ -145,10 +161,13 @@ fn generated_methods_forward_wire_names_when_run() {
         return;
     }
     let api = api();
-    let py = file(&python::generate(&api).unwrap(), "_operations.py");
+    let files = python::generate(&api).unwrap();
     let dir = std::env::temp_dir().join(format!("hcp-codegen-py-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("_operations.py"), &py).unwrap();
+    std::fs::create_dir_all(dir.join("hcp")).unwrap();
+    std::fs::write(dir.join("hcp/__init__.py"), "").unwrap();
+    for name in ["_operations.py", "_async_operations.py"] {
+        std::fs::write(dir.join("hcp").join(name), file(&files, name)).unwrap();
+    }
     let expected: serde_json::Map<String, serde_json::Value> = api
         .operations
         .iter()
@@ -171,19 +190,22 @@ fn generated_methods_forward_wire_names_when_run() {
 import asyncio, inspect, json, sys
 sys.path.insert(0, sys.argv[1])
 before = set(sys.modules)
-import _operations as ops
-assert set(sys.modules) - before == {"_operations"}, sorted(set(sys.modules) - before)
+import hcp._operations as ops
+import hcp._async_operations as aops
+assert set(sys.modules) - before == {"hcp", "hcp._operations", "hcp._async_operations"}, sorted(set(sys.modules) - before)
 want = json.loads(sys.stdin.readline())
 paginated = json.loads(sys.stdin.readline())
 assert ops.OPERATIONS == frozenset(want), sorted(ops.OPERATIONS ^ frozenset(want))
 assert sorted(ops.PAGINATION) == sorted(paginated)
 
 class S(ops.SyncOperations):
-    def _call(self, operation, params):
+    def _call(self, operation, params, options=None):
+        assert options is None
         return operation, params
 
-class A(ops.AsyncOperations):
-    async def _call(self, operation, params):
+class A(aops.AsyncOperations):
+    async def _call(self, operation, params, options=None):
+        assert options is None
         return operation, params
 
 async def run_async(method, kwargs):
@@ -195,10 +217,11 @@ for name, args in want.items():
         method = getattr(cls(), name)
         sig = inspect.signature(method)
         got = [(p.name, p.default is inspect.Parameter.empty) for p in sig.parameters.values()]
-        assert got == [(a[0], a[2]) for a in args], (name, got)
+        assert got == [(a[0], a[2]) for a in args] + [("_options", False)], (name, got)
         assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in sig.parameters.values()), name
         assert inspect.iscoroutinefunction(method) == (cls is A), name
         assert method.__doc__ and method.__doc__.lstrip().startswith("`"), name
+        assert all(a[0] in method.__doc__ for a in args), name
         full = {a[0]: "v:" + a[1] for a in args}
         minimal = {a[0]: "v:" + a[1] for a in args if a[2]}
         for kwargs in (full, minimal):

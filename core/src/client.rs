@@ -12,6 +12,7 @@ use crate::credentials::{Auth, Authorizer, CustomerDomain};
 use crate::error::{Dispatch, Error, ErrorKind, Result};
 use crate::generated::find_operation;
 use crate::operation::Operation;
+use crate::per_call::PerCall;
 use crate::pipeline::{Meta, Progress, Reply};
 use crate::response::Want;
 use crate::transport::Transport;
@@ -142,23 +143,27 @@ impl Client {
         crate::site::check_site(op, params, self.inner.config.site)
     }
 
-    /// Runs `op` (already validated) under the call's deadline.
+    /// Runs `op` (already validated, `per` too) under the call's deadline.
     pub(crate) async fn run(
         &self,
         op: &Operation,
         params: Value,
         progress: Option<&Progress>,
         want: Want,
+        per: &PerCall,
     ) -> Result<Reply> {
-        let deadline = Instant::now() + self.inner.config.total_timeout;
-        self.execute(op, params, &self.inner.auth, deadline, progress, want)
+        let total = per.total_timeout.unwrap_or(self.inner.config.total_timeout);
+        let deadline = Instant::now() + total;
+        self.execute(op, params, &self.inner.auth, deadline, progress, want, per)
             .await
     }
 
     /// Sends `op` without schema validation and returns its JSON result (declared response
     /// headers included). For operations outside the generated table; prefer [`Client::call`].
     pub async fn call_op(&self, op: &Operation, params: Value) -> Result<Value> {
-        self.run(op, params, None, Want::Value).await?.into_value()
+        self.run(op, params, None, Want::Value, &PerCall::default())
+            .await?
+            .into_value()
     }
 
     /// Calls an operation by its official name (`list_sub_customers`, or camelCase
@@ -172,9 +177,20 @@ impl Client {
 
     /// [`Client::call`], with the request id, status, attempts and time of the answer.
     pub async fn call_with_meta(&self, operation: &str, params: Value) -> Result<(Value, Meta)> {
+        self.call_with(operation, params, &PerCall::default()).await
+    }
+
+    /// [`Client::call_with_meta`] with this call's own deadline, retries or extra headers.
+    pub async fn call_with(
+        &self,
+        operation: &str,
+        params: Value,
+        per: &PerCall,
+    ) -> Result<(Value, Meta)> {
         let op = operation_named(operation)?;
         self.check(op, &params)?;
-        let reply = self.run(op, params, None, Want::Value).await?;
+        per.check(op)?;
+        let reply = self.run(op, params, None, Want::Value, per).await?;
         let meta = reply.meta.clone();
         Ok((reply.into_value()?, meta))
     }
@@ -192,7 +208,9 @@ impl Client {
         })?;
         let params = drop_nulls(params);
         self.check(op, &params)?;
-        let reply = self.run(op, params, None, Want::Value).await?;
+        let reply = self
+            .run(op, params, None, Want::Value, &PerCall::default())
+            .await?;
         let meta = reply.meta.clone();
         serde_json::from_value(reply.into_value()?).map_err(|e| {
             let mut err = Error::new(

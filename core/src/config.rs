@@ -4,11 +4,13 @@
 //! over defaults. Building never touches the network.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::credentials::{Auth, Chain};
 use crate::error::{Error, Result};
+use crate::proxy::EnvProxies;
 use crate::retry::RetryConfig;
 use crate::secret::Secret;
 
@@ -108,8 +110,16 @@ pub struct Config {
     pub attempt_timeout: Duration,
     /// Longest time for a whole call including retries.
     pub total_timeout: Duration,
-    /// A proxy URL may carry a password: kept as a secret.
+    /// The `proxy` option (for every request). A proxy URL may carry a password: kept as a secret.
     pub proxy: Option<Secret>,
+    /// Whether the environment's proxies and CA bundle apply (`HTTPS_PROXY`, `SSL_CERT_FILE`, …).
+    pub trust_env: bool,
+    /// The environment's proxies, read when built; empty with an explicit `proxy` or without
+    /// `trust_env`.
+    pub env_proxies: EnvProxies,
+    /// The PEM file of the only roots to trust, and where its path came from (`ca_bundle`, or
+    /// `REQUESTS_CA_BUNDLE (environment)`); `None`: the system's roots.
+    pub ca_bundle: Option<(PathBuf, String)>,
     pub language: Option<Language>,
     pub user_agent: String,
     /// TLS certificate verification is on unless this is set (never do it against the real service).
@@ -128,6 +138,14 @@ pub struct Config {
 impl Config {
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
+    }
+
+    /// The proxies requests go through, passwords redacted (`none`, or each with its source).
+    pub fn proxy_description(&self) -> String {
+        match &self.proxy {
+            Some(p) => format!("{} (proxy option)", redact_url(p.expose())),
+            None => self.env_proxies.describe(),
+        }
     }
 }
 
@@ -158,6 +176,8 @@ impl std::fmt::Debug for Config {
                 "proxy",
                 &self.proxy.as_ref().map(|p| redact_url(p.expose())),
             )
+            .field("env_proxies", &self.env_proxies)
+            .field("ca_bundle", &self.ca_bundle)
             .field("language", &self.language)
             .field("user_agent", &self.user_agent)
             .field(
@@ -185,6 +205,8 @@ pub struct ConfigBuilder {
     attempt_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     proxy: Option<String>,
+    trust_env: Option<bool>,
+    ca_bundle: Option<PathBuf>,
     language: Option<Language>,
     user_agent_suffix: Option<String>,
     danger_accept_invalid_certs: bool,
@@ -228,8 +250,13 @@ impl ConfigBuilder {
         read_timeout / set_read_timeout: Duration,
         attempt_timeout / set_attempt_timeout: Duration,
         total_timeout / set_total_timeout: Duration,
-        /// An HTTP(S) proxy URL for every request.
+        /// An HTTP(S) proxy URL for every request (the environment's proxies then do not apply).
         proxy / set_proxy: String,
+        /// Whether `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` and `REQUESTS_CA_BUNDLE`,
+        /// `CURL_CA_BUNDLE`, `SSL_CERT_FILE` apply. Default true.
+        trust_env / set_trust_env: bool,
+        /// A PEM file of the only root certificates to trust (a company's TLS-inspecting proxy).
+        ca_bundle / set_ca_bundle: PathBuf,
         language / set_language: Language,
         /// Appended to `hcpartner/<version>` in User-Agent.
         user_agent_suffix / set_user_agent_suffix: String,
@@ -317,6 +344,14 @@ impl ConfigBuilder {
                 return Err(Error::config("proxy", "is not a valid proxy URL"));
             }
         }
+        let trust_env = self.trust_env.unwrap_or(true);
+        let env_proxies = if proxy.is_none() && trust_env {
+            EnvProxies::from_process()?
+        } else {
+            EnvProxies::default()
+        };
+        let ca_bundle =
+            crate::tls::ca_bundle(self.ca_bundle, trust_env, &|n| std::env::var(n).ok());
         Ok(Config {
             site,
             bss_endpoint,
@@ -341,6 +376,9 @@ impl ConfigBuilder {
                 Duration::from_secs(300),
             )?,
             proxy,
+            trust_env,
+            env_proxies,
+            ca_bundle,
             language: self.language,
             user_agent,
             danger_accept_invalid_certs: self.danger_accept_invalid_certs,

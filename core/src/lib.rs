@@ -31,7 +31,9 @@ pub mod generated;
 pub mod money;
 pub mod operation;
 pub mod paginate;
+pub mod per_call;
 mod pipeline;
+pub mod proxy;
 mod request;
 pub mod response;
 pub mod retry;
@@ -39,14 +41,15 @@ pub mod runtime;
 pub mod secret;
 pub mod signer;
 pub mod site;
-mod tls;
+pub mod tls;
 mod transport;
 pub mod validate;
 
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, Language, Site};
 pub use error::{Dispatch, Error, ErrorKind, Result};
-pub use operation::{Effect, Method, Operation, Sites};
+pub use operation::{DateFormat, Effect, Method, Operation, Sites};
+pub use per_call::PerCall;
 pub use pipeline::{Meta, Progress};
 pub use secret::Secret;
 

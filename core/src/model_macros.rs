@@ -13,7 +13,7 @@
 //! codec is `plain`, `dec` (a `Decimal` sent as a JSON number with exactly its digits, read from a
 //! number or a numeric string) or `secret` (printed as `***` by `Debug`).
 
-use crate::operation::{Field, Limits, Location, Param, Type};
+use crate::operation::{DateFormat, Field, Limits, Location, Param, Type};
 
 /// A field with no enum, limits or secrecy.
 pub(crate) const fn field(name: &'static str, ty: Type, required: bool) -> Field {
@@ -24,7 +24,14 @@ pub(crate) const fn field(name: &'static str, ty: Type, required: bool) -> Field
         enum_values: &[],
         limits: Limits::NONE,
         secret: false,
+        format: None,
     }
+}
+
+/// A date or time string of the given form.
+pub(crate) const fn dated(mut f: Field, format: DateFormat) -> Field {
+    f.format = Some(format);
+    f
 }
 
 /// A field restricted to the given values (JSON text of each).

@@ -132,6 +132,29 @@ pub enum Type {
     Model(&'static str),
 }
 
+/// The text a date or time field takes, so a face's date value (a Python `datetime`, a pandas
+/// `Timestamp`) can be written the way the service reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DateFormat {
+    /// A bill month, `YYYY-MM`, cut in UTC+8.
+    Month,
+    /// A day, `YYYY-MM-DD`, in UTC+8.
+    Date,
+    /// An instant in UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    DateTime,
+}
+
+impl DateFormat {
+    /// How it is written, for docs and errors.
+    pub fn pattern(self) -> &'static str {
+        match self {
+            DateFormat::Month => "YYYY-MM (UTC+8)",
+            DateFormat::Date => "YYYY-MM-DD (UTC+8)",
+            DateFormat::DateTime => "YYYY-MM-DDTHH:MM:SSZ (UTC)",
+        }
+    }
+}
+
 /// Value limits of a parameter (all optional).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Limits {
@@ -167,6 +190,8 @@ pub struct Field {
     pub limits: Limits,
     /// Secret values (passwords) are never echoed in errors or logs.
     pub secret: bool,
+    /// A date or time string, and which form it takes.
+    pub format: Option<DateFormat>,
 }
 
 /// A top-level parameter: a field plus where it goes.

@@ -8,6 +8,8 @@ use serde_json::{Map, Value};
 use crate::client::{operation_named, Client};
 use crate::error::{Dispatch, Error, ErrorKind, Result};
 use crate::operation::{Operation, Pagination};
+use crate::per_call::PerCall;
+use crate::response::Want;
 
 /// Page size used when the caller gives none: the documented maximum, at most 100.
 const DEFAULT_PAGE: u64 = 100;
@@ -22,6 +24,7 @@ struct State {
     /// Marker of the next page (marker paging); `None` before the first page.
     marker: Option<String>,
     limit: u64,
+    per: PerCall,
     /// Fingerprint of the previous page, to refuse a server that repeats itself.
     previous: Option<(usize, String, String)>,
     done: bool,
@@ -53,7 +56,12 @@ impl State {
                 params.insert(self.pg.offset_param.to_owned(), Value::from(self.offset));
             }
         }
-        let page = match self.client.call_op(self.op, Value::Object(params)).await {
+        let page = self
+            .client
+            .run(self.op, Value::Object(params), None, Want::Value, &self.per)
+            .await
+            .and_then(|reply| reply.into_value());
+        let page = match page {
             Ok(p) => p,
             Err(e) => {
                 self.done = true;
@@ -108,6 +116,17 @@ impl Client {
         operation: &str,
         params: Value,
     ) -> Result<BoxStream<'static, Result<Value>>> {
+        self.paginate_pages_with(operation, params, PerCall::default())
+    }
+
+    /// [`Client::paginate_pages`] with each page's call under `per` (its own deadline, retries,
+    /// headers).
+    pub fn paginate_pages_with(
+        &self,
+        operation: &str,
+        params: Value,
+        per: PerCall,
+    ) -> Result<BoxStream<'static, Result<Value>>> {
         let op = operation_named(operation)?;
         let pg = op.pagination.ok_or_else(|| {
             Error::invalid_argument(
@@ -149,6 +168,7 @@ impl Client {
             probe.insert(pg.offset_param.to_owned(), v);
         }
         self.check(op, &Value::Object(probe))?;
+        per.check(op).map_err(|e| e.with_operation(op.name))?;
         let state = State {
             client: self.clone(),
             op,
@@ -157,6 +177,7 @@ impl Client {
             offset,
             marker,
             limit,
+            per,
             previous: None,
             done: false,
         };

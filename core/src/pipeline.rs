@@ -15,6 +15,7 @@ use crate::credentials::Authorizer;
 use crate::error::{Dispatch, Error, ErrorKind, Result};
 use crate::facade::reconcile;
 use crate::operation::Operation;
+use crate::per_call::PerCall;
 use crate::request;
 use crate::response::{self, Body, Want};
 use crate::retry;
@@ -79,7 +80,8 @@ fn out_of_time(what: &str) -> Error {
 
 impl Client {
     /// Runs `op` to its end or its deadline. `progress`, when given, learns when the request may
-    /// have been sent.
+    /// have been sent; `per` replaces the client's retries and adds headers.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn execute<'a>(
         &'a self,
         op: &'a Operation,
@@ -88,13 +90,17 @@ impl Client {
         deadline: Instant,
         progress: Option<&'a Progress>,
         want: Want,
+        per: &'a PerCall,
     ) -> BoxFuture<'a, Result<Reply>> {
         Box::pin(async move {
             let started = Instant::now();
             let began = self.inner.transport.now();
-            let out = request::build(&self.inner.config, op, params)
+            let mut out = request::build(&self.inner.config, op, params)
                 .map_err(|e| e.with_operation(op.name))?;
+            // Before signing: the extra headers are signed like the rest.
+            out.headers.extend(per.headers.iter().cloned());
             let cfg = &self.inner.config;
+            let policy = per.retry.as_ref().unwrap_or(&cfg.retry);
             let transport = &self.inner.transport;
             let (mut attempt, mut sends) = (0u32, 0u32);
             let (mut token_refreshed, mut clock_corrected) = (false, false);
@@ -204,8 +210,8 @@ impl Client {
                     }
                 };
                 let err = err.with_operation(op.name).with_attempts(sends);
-                if attempt < cfg.retry.max_attempts && retry::may_retry(op.effect, &err) {
-                    let delay = cfg.retry.delay(attempt, &err);
+                if attempt < policy.max_attempts && retry::may_retry(op.effect, &err) {
+                    let delay = policy.delay(attempt, &err);
                     if Instant::now() + delay < deadline {
                         tracing::debug!(
                             op = op.name,

@@ -205,6 +205,7 @@ mod tests {
             enum_values: &[],
             limits: Limits::NONE,
             secret: false,
+            format: None,
         },
         location: Location::Path,
     };
@@ -216,6 +217,7 @@ mod tests {
             enum_values: &[],
             limits: Limits::NONE,
             secret: false,
+            format: None,
         },
         location: Location::Query,
     };
@@ -227,6 +229,7 @@ mod tests {
             enum_values: &[],
             limits: Limits::NONE,
             secret: false,
+            format: None,
         },
         location: Location::Header,
     };

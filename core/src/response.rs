@@ -243,8 +243,10 @@ fn pick(obj: &serde_json::Map<String, Value>, keys: &[&str]) -> Option<String> {
     keys.iter().find_map(|k| obj.get(*k).and_then(text))
 }
 
-/// Shapes seen: `{error_code, error_msg}` (BSS, gateway), `{errorCode, errorMsg}`, `{code, message}`,
-/// a nested `{"error": {...}}` (IAM, with a numeric code), HTML from a gateway, and nothing.
+/// Shapes seen: `{error_code, error_msg}` (BSS, gateway, newer IAM: `IAM.0007`), `{errorCode,
+/// errorMsg}`, `{code, message}`, a nested `{"error": {...}}` (IAM's keystone answers), HTML from
+/// a gateway, and nothing. A keystone `code` is a number restating the HTTP status, not a code
+/// of the service: it is not taken as one (the status says it already).
 pub(crate) fn parse_error_body(body: &[u8]) -> ErrorBody {
     let Ok(Value::Object(top)) = serde_json::from_slice::<Value>(body) else {
         return ErrorBody {
@@ -255,10 +257,16 @@ pub(crate) fn parse_error_body(body: &[u8]) -> ErrorBody {
     let request_id = pick(&top, &["request_id", "requestId"]);
     let mut candidates = vec![&top];
     if let Some(Value::Object(inner)) = top.get("error") {
-        candidates.insert(0, inner);
+        candidates.push(inner);
     }
+    let code_of = |obj: &serde_json::Map<String, Value>| {
+        pick(obj, &["error_code", "errorCode"]).or_else(|| match obj.get("code") {
+            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            _ => None,
+        })
+    };
     for obj in candidates {
-        let code = pick(obj, &["error_code", "errorCode", "code"]);
+        let code = code_of(obj);
         let message = pick(obj, &["error_msg", "errorMsg", "message", "msg", "title"]);
         if code.is_some() || message.is_some() {
             return ErrorBody {
@@ -321,14 +329,19 @@ mod tests {
             (p.code.as_deref(), p.message.as_deref()),
             (Some("APIGW.0308"), Some("throttled"))
         );
+        // Keystone: the number restates the status; IAM's own code, when given, wins.
         let p = parse_error_body(br#"{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}"#);
         assert_eq!(
             (p.code.as_deref(), p.message.as_deref()),
             (
-                Some("401"),
+                None,
                 Some("The request you have made requires authentication.")
             )
         );
+        let p = parse_error_body(
+            br#"{"error_code":"IAM.0007","error_msg":"Request parameter is invalid.","error":{"code":400}}"#,
+        );
+        assert_eq!(p.code.as_deref(), Some("IAM.0007"));
         let p = parse_error_body(br#"{"error":{"error_code":"CBC.0999","error_msg":"boom"}}"#);
         assert_eq!(p.code.as_deref(), Some("CBC.0999"));
         let p = parse_error_body(b"<html><body>502 Bad Gateway</body></html>");

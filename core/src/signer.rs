@@ -117,6 +117,51 @@ pub fn sign(
     Ok(sign_at(method, url, headers, body, &key, SystemTime::now())?.headers)
 }
 
+/// What no HTTP request can carry is refused before signing, naming it: a method that is not a
+/// token (`GE\r\nT`), header names or values (and key material, which become headers) with CR,
+/// LF or NUL. Values are not echoed: they may be secrets.
+fn check_request(method: &str, headers: &[(&str, &str)], key: &SigningKey<'_>) -> Result<()> {
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    };
+    if !token(method) {
+        return Err(Error::invalid_argument(
+            "method",
+            "is not an HTTP method (letters only, no spaces or line breaks)",
+        ));
+    }
+    let clean = |s: &str| !s.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0));
+    for (k, v) in headers {
+        if !token(k) {
+            return Err(Error::invalid_argument(
+                format!("headers.{}", crate::error::quote(k)),
+                "is not a valid header name",
+            ));
+        }
+        if !clean(v) {
+            return Err(Error::invalid_argument(
+                format!("headers.{}", crate::error::quote(k)),
+                "contains CR, LF or NUL, which a header cannot carry",
+            ));
+        }
+    }
+    for (field, v) in [
+        ("ak", Some(key.ak)),
+        ("security_token", key.security_token),
+        ("domain_id", key.domain_id),
+    ] {
+        if v.is_some_and(|v| !clean(v)) {
+            return Err(Error::invalid_argument(
+                field,
+                "contains CR, LF or NUL, which a header cannot carry",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Signs with full key material at a given time (for clock-skew correction and tests).
 pub fn sign_at(
     method: &str,
@@ -132,6 +177,7 @@ pub fn sign_at(
     if key.sk.is_empty() {
         return Err(Error::invalid_argument("sk", "the secret key is empty"));
     }
+    check_request(method, headers, key)?;
     let parts = UrlParts::parse(url)?;
 
     // The header map as the SDK's dict sees it: insertion order, exact-case keys, later wins.
@@ -361,6 +407,35 @@ pub fn parse_sdk_date(s: &str) -> Option<SystemTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_no_request_can_carry_is_refused_naming_it() {
+        let key = SigningKey {
+            ak: "AK",
+            sk: "SK",
+            security_token: None,
+            domain_id: None,
+        };
+        let url = "https://bss.myhuaweicloud.com/v2/x";
+        let field = |method: &str, headers: &[(&str, &str)], key: &SigningKey<'_>| {
+            sign_at(method, url, headers, b"", key, SystemTime::UNIX_EPOCH)
+                .unwrap_err()
+                .field()
+                .map(str::to_owned)
+        };
+        assert_eq!(field("GE\r\nT", &[], &key).as_deref(), Some("method"));
+        assert_eq!(field("G T", &[], &key).as_deref(), Some("method"));
+        assert_eq!(
+            field("GET", &[("X-A", "a\r\nb")], &key).as_deref(),
+            Some("headers.X-A")
+        );
+        assert_eq!(
+            field("GET", &[("X A", "a")], &key).as_deref(),
+            Some("headers.X A")
+        );
+        let bad_ak = SigningKey { ak: "AK\n", ..key };
+        assert_eq!(field("GET", &[], &bad_ak).as_deref(), Some("ak"));
+    }
 
     #[test]
     fn date_round_trip() {

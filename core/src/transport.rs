@@ -110,6 +110,8 @@ struct Settings {
     connect_timeout: Duration,
     read_timeout: Duration,
     proxy: Option<crate::secret::Secret>,
+    env_proxies: crate::proxy::EnvProxies,
+    ca_bundle: Option<(std::path::PathBuf, String)>,
     danger_accept_invalid_certs: bool,
     rate_limit: Option<f64>,
     rate_limits: Arc<HashMap<String, f64>>,
@@ -149,6 +151,8 @@ impl Transport {
                 connect_timeout: config.connect_timeout,
                 read_timeout: config.read_timeout,
                 proxy: config.proxy.clone(),
+                env_proxies: config.env_proxies.clone(),
+                ca_bundle: config.ca_bundle.clone(),
                 danger_accept_invalid_certs: config.danger_accept_invalid_certs,
                 rate_limit: config.rate_limit,
                 rate_limits: config.rate_limits.clone(),
@@ -172,17 +176,23 @@ impl Transport {
             .pool_max_idle_per_host(64)
             .tcp_nodelay(true)
             .redirect(reqwest::redirect::Policy::none());
+        // Never reqwest's own reading of the environment: ours names its sources and redacts.
+        b = b.no_proxy();
         if let Some(p) = &c.proxy {
             let proxy = reqwest::Proxy::all(p.expose())
                 .map_err(|e| Error::config("proxy", "is not a valid proxy URL").with_source(e))?;
             b = b.proxy(proxy);
         } else {
-            b = b.no_proxy();
+            for proxy in c.env_proxies.reqwest()? {
+                b = b.proxy(proxy);
+            }
         }
-        b = if c.danger_accept_invalid_certs {
-            b.danger_accept_invalid_certs(true)
-        } else {
-            b.tls_backend_preconfigured(crate::tls::verifying()?)
+        b = match (&c.ca_bundle, c.danger_accept_invalid_certs) {
+            (_, true) => b.danger_accept_invalid_certs(true),
+            (Some((path, field)), false) => {
+                b.tls_backend_preconfigured(crate::tls::with_bundle(path, field)?)
+            }
+            (None, false) => b.tls_backend_preconfigured(crate::tls::verifying()?),
         };
         b.build().map_err(|e| {
             Error::config(

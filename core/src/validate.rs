@@ -375,6 +375,7 @@ mod tests {
             enum_values: &[],
             limits: Limits::NONE,
             secret: false,
+            format: None,
         }
     }
 

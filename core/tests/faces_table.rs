@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use hcpartner::facade::{ClientOptions, CredentialsSpec};
+use hcpartner::facade::{CallOptions, ClientOptions, CredentialsSpec};
 use hcpartner::{Error, ErrorKind};
 use serde_json::{json, Map, Value};
 
@@ -82,12 +82,15 @@ fn sample(ty: &str, item: &Value) -> Value {
         return first.clone();
     }
     match ty {
-        "string" | "secret" => json!("x"),
+        "string" | "secret" | "path" => json!("x"),
         "int" | "integer" => json!(2),
         "number" | "seconds" => json!(1.5),
         "bool" => json!(true),
         "map<number>" => json!({"list_sub_customers": 3}),
+        "map<string>" => json!({"X-Trace": "t"}),
         "credentials" => json!({"type": "token", "token": "t"}),
+        // A call's `retry` takes the client's retry fields.
+        "object" if item["fields"].is_null() => json!({"max_attempts": 1}),
         "object" => {
             let fields = item["fields"].as_array().unwrap();
             Value::Object(
@@ -154,6 +157,26 @@ fn options_are_exactly_the_table() {
 }
 
 #[test]
+fn call_options_are_exactly_the_table() {
+    let f = faces();
+    let mut all = Map::new();
+    for o in f["call_options"].as_array().unwrap() {
+        let name = o["name"].as_str().unwrap();
+        all.insert(name.to_owned(), sample(o["type"].as_str().unwrap(), o));
+    }
+    let per = CallOptions::from_value(Value::Object(all), "t")
+        .and_then(|o| o.into_per_call(&Default::default()))
+        .unwrap_or_else(|e| panic!("every call option of the table with a sample value: {e}"));
+    assert!(!per.is_empty());
+    let e = CallOptions::from_value(json!({"zzz": 1}), "t").unwrap_err();
+    same_names(
+        expected(e.message()),
+        names(&f["call_options"]),
+        "call_options",
+    );
+}
+
+#[test]
 fn credentials_are_exactly_the_table() {
     let f = faces();
     let kinds = f["credentials"].as_array().unwrap();
@@ -203,6 +226,13 @@ fn docs_name_every_option_credential_and_code() {
                 "docs/options.md lacks {name}"
             ),
         }
+    }
+    for o in f["call_options"].as_array().unwrap() {
+        let name = format!("`{}`", o["name"].as_str().unwrap());
+        assert!(
+            docs.contains(&name),
+            "docs/options.md lacks call option {name}"
+        );
     }
     for c in f["credentials"].as_array().unwrap() {
         let tag = format!("`{}`", c["type"].as_str().unwrap());

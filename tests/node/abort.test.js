@@ -103,6 +103,6 @@ test('bad call options name the option', async () => {
   const client = emu.current.client();
   await assert.rejects(client.listSubCustomers({}, { timeoutMs: -1 }), (e) => e instanceof hcp.InvalidArgumentError && e.field === 'timeoutMs');
   await assert.rejects(client.listSubCustomers({}, { signal: 'x' }), (e) => e.field === 'signal');
-  await assert.rejects(client.listSubCustomers({}, { timeout: 5 }), (e) => e.field === 'timeout');
+  await assert.rejects(client.listSubCustomers({}, { timeOut: 5 }), (e) => e.field === 'timeOut');
   assert.equal(await emu.current.sent('list_sub_customers'), 0);
 });

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, Literal, Mapping, Optional, TypedDict
+    import os
+    from typing import Any, Dict, Literal, Mapping, Optional, TypedDict, Union
 
     from .credentials import Credentials
+
+from os import fspath as _fspath
 
 from . import _native
 from .credentials import spec_of
@@ -39,10 +42,21 @@ if TYPE_CHECKING:
         #: Shortest wait after a throttling answer. Default 2.
         throttle_delay: float
 
+    class CallOptions(TypedDict, total=False):
+        """Options of one call (``_options=`` on every method, or ``client.with_options(...)``)."""
+
+        #: The whole call: rate-limit waits, credential fetches, every attempt and backoff. Default: timeouts.total of the client.
+        timeout: float
+        #: How this call is tried again, field by field over the client's ``retry`` (a state change is still never sent again once it may have arrived). Default: retry of the client.
+        retry: Retry
+        #: Extra HTTP headers, sent and signed with the request (not those hcpartner sets: Authorization, Host, X-Sdk-Date, X-Auth-Token, X-Security-Token, X-Domain-Id, Content-Type, User-Agent, nor the operation's own parameters). Default: none.
+        headers: Mapping[str, str]
+
 else:
     # Plain dicts at run time (a TypedDict needs `typing`, slow to import).
     Timeouts = dict
     Retry = dict
+    CallOptions = dict
 
 
 class ClientBase:
@@ -58,6 +72,8 @@ class ClientBase:
         timeouts: Optional[Timeouts] = None,
         retry: Optional[Retry] = None,
         proxy: Optional[str] = None,
+        ca_bundle: Optional[Union[str, os.PathLike[str]]] = None,
+        trust_env: Optional[bool] = None,
         language: Optional[Literal["zh_CN", "en_US"]] = None,
         rate_limit: Optional[float] = None,
         rate_limits: Optional[Mapping[str, float]] = None,
@@ -80,8 +96,14 @@ class ClientBase:
         profile, metadata.
         ``timeouts``: How long to wait, in seconds.
         ``retry``: How reads are tried again.
-        ``proxy``: An HTTP(S) proxy URL for every request; its password never appears in any
-        output. Default: none.
+        ``proxy``: An HTTP(S) proxy URL for every request (the environment's proxies then do not
+        apply); its password never appears in any output. Default: the environment's: HTTPS_PROXY,
+        HTTP_PROXY, ALL_PROXY (not for hosts in NO_PROXY).
+        ``ca_bundle``: A PEM file of the only root certificates to trust (a company's
+        TLS-inspecting proxy, a private endpoint). Default: REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE or
+        SSL_CERT_FILE, else the system's roots.
+        ``trust_env``: ``false``: ignore the environment's proxies and CA bundle (as requests'
+        ``trust_env``). Default: true.
         ``language``: ``X-Language`` of names and labels in answers. Default: the service's.
         ``rate_limit``: Client-side limit in requests per second per operation (the service allows
         about 10/s per API). Default: none.
@@ -104,6 +126,8 @@ class ClientBase:
                 "timeouts": timeouts,
                 "retry": retry,
                 "proxy": proxy,
+                "ca_bundle": None if ca_bundle is None else _fspath(ca_bundle),
+                "trust_env": trust_env,
                 "language": language,
                 "rate_limit": rate_limit,
                 "rate_limits": rate_limits,

@@ -16,7 +16,7 @@ installed; without it, 3.10 reports every key optional (type checkers see `Requi
 
 import sys
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 if sys.version_info >= (3, 11):
     from typing import Required, TypedDict
@@ -38,6 +38,77 @@ else:
 
 #: A number you send: exact as a `Decimal` or a `str` ("10.00"); `int` and `float` are accepted.
 DecimalInput = Union[Decimal, int, float, str]
+
+#: Every operation's name: `call`, `map` and editors complete them; mypy catches typos.
+OperationName = Literal[
+    "auto_renewal_resources", "cancel_auto_renewal_resources", "cancel_customer_order",
+    "cancel_resources_subscription", "change_enterprise_realname_authentication",
+    "check_user_identity", "claim_enterprise_multi_account_coupon",
+    "create_enterprise_project_auth", "create_enterprise_realname_authentication",
+    "create_partner_coupons", "create_personal_realname_auth", "create_sub_customer",
+    "create_sub_enterprise_account", "create_temporary_access_key_by_agency",
+    "create_temporary_access_key_by_token", "freeze_sub_customers", "keystone_create_agency_token",
+    "keystone_create_user_token_by_password", "keystone_list_auth_domains",
+    "keystone_validate_token", "list_business_discount_info", "list_cities",
+    "list_consume_sub_customers", "list_conversions", "list_costs", "list_counties",
+    "list_coupon_quotas_records", "list_customer_account_change_records",
+    "list_customer_bills_fee_records", "list_customer_bills_monthly_break_down",
+    "list_customer_coupon_change_records", "list_customer_on_demand_resources",
+    "list_customer_orders", "list_customers_balances_detail",
+    "list_customerself_resource_record_details", "list_customerself_resource_records",
+    "list_enterprise_multi_account", "list_enterprise_organizations",
+    "list_enterprise_sub_customers", "list_free_resource_infos", "list_free_resource_usages",
+    "list_free_resources_usage_records", "list_incentive_discount_policies",
+    "list_indirect_partners", "list_invoices", "list_issued_coupon_quotas",
+    "list_issued_partner_coupons", "list_measure_units", "list_multi_account_retrieve_coupons",
+    "list_multi_account_transfer_coupons", "list_on_demand_resource_ratings",
+    "list_order_coupons_by_order_id", "list_order_discounts",
+    "list_partner_account_change_records", "list_partner_adjust_records", "list_partner_balances",
+    "list_partner_coupons_record", "list_pay_per_use_customer_resources", "list_postpaid_bill_sum",
+    "list_provinces", "list_quota_coupons", "list_rate_on_period_detail",
+    "list_renew_rate_on_period", "list_resource_specs", "list_resource_specs_price",
+    "list_resource_types", "list_resource_usage", "list_resource_usage_summary",
+    "list_service_resources", "list_service_types", "list_stored_value_cards",
+    "list_sub_customer_bill_detail", "list_sub_customer_budget",
+    "list_sub_customer_budget_records", "list_sub_customer_coupons", "list_sub_customer_new_tag",
+    "list_sub_customers", "list_subcustomer_monthly_bills", "list_usage_types", "pay_orders",
+    "reclaim_coupon_quotas", "reclaim_enterprise_multi_account_coupon",
+    "reclaim_indirect_partner_account", "reclaim_partner_coupons", "reclaim_sub_enterprise_amount",
+    "reclaim_to_partner_account", "renewal_resources", "send_sms_verification_code",
+    "send_verification_message_code", "set_resources_renew_config",
+    "show_customer_account_balances", "show_customer_expenditure_quota",
+    "show_customer_monthly_sum", "show_customer_order_details",
+    "show_multi_account_transfer_amount", "show_partner_consumption_quota",
+    "show_real_name_auth_qr_code", "show_real_name_auth_status",
+    "show_realname_authentication_review_result", "show_refund_order_details",
+    "show_sub_customer_budget", "unfreeze_sub_customers", "update_coupon_quotas",
+    "update_customer_account_amount", "update_indirect_partner_account",
+    "update_period_to_on_demand", "update_period_to_on_demand_instantly",
+    "update_sub_customer_budget", "update_sub_enterprise_amount",
+]
+
+#: The operations `paginate` and `pages` walk.
+PaginatedOperation = Literal[
+    "list_business_discount_info", "list_cities", "list_consume_sub_customers", "list_costs",
+    "list_counties", "list_coupon_quotas_records", "list_customer_account_change_records",
+    "list_customer_bills_fee_records", "list_customer_bills_monthly_break_down",
+    "list_customer_coupon_change_records", "list_customer_on_demand_resources",
+    "list_customer_orders", "list_customerself_resource_record_details",
+    "list_customerself_resource_records", "list_enterprise_multi_account",
+    "list_enterprise_sub_customers", "list_free_resource_infos",
+    "list_free_resources_usage_records", "list_incentive_discount_policies",
+    "list_indirect_partners", "list_issued_coupon_quotas", "list_issued_partner_coupons",
+    "list_multi_account_retrieve_coupons", "list_multi_account_transfer_coupons",
+    "list_partner_account_change_records", "list_partner_adjust_records",
+    "list_partner_coupons_record", "list_pay_per_use_customer_resources", "list_provinces",
+    "list_quota_coupons", "list_resource_specs", "list_resource_specs_price",
+    "list_resource_types", "list_resource_usage", "list_resource_usage_summary",
+    "list_service_resources", "list_service_types", "list_stored_value_cards",
+    "list_sub_customer_bill_detail", "list_sub_customer_budget_records",
+    "list_sub_customer_coupons", "list_sub_customer_new_tag", "list_sub_customers",
+    "list_subcustomer_monthly_bills", "list_usage_types", "show_customer_monthly_sum",
+    "show_customer_order_details", "show_multi_account_transfer_amount",
+]
 
 
 # ---- Models several categories use ----

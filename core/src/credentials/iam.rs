@@ -16,6 +16,7 @@ use crate::generated::operations::{
     KEYSTONE_CREATE_AGENCY_TOKEN, KEYSTONE_CREATE_USER_TOKEN_BY_PASSWORD,
     KEYSTONE_LIST_AUTH_DOMAINS,
 };
+use crate::per_call::PerCall;
 use crate::response::Want;
 use crate::secret::Secret;
 
@@ -80,6 +81,7 @@ pub(crate) async fn password_token(
             deadline,
             None,
             Want::Value,
+            &PerCall::default(),
         )
         .await
         .map_err(|e| auth_error(e, "getting an IAM token"))?;
@@ -102,7 +104,7 @@ pub(crate) async fn agency_token(
         "scope": scope}});
     tracing::debug!(
         agency,
-        ?customer,
+        %customer,
         "fetching a customer token by assume_role"
     );
     let reply = client
@@ -113,6 +115,7 @@ pub(crate) async fn agency_token(
             deadline,
             None,
             Want::Value,
+            &PerCall::default(),
         )
         .await
         .map_err(|e| auth_error(e, "assume_role"))?;
@@ -154,6 +157,7 @@ pub(crate) async fn domain_id_for(
                         deadline,
                         None,
                         Want::Value,
+                        &PerCall::default(),
                     )
                     .await
                     .map_err(|e| {

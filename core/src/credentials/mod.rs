@@ -111,6 +111,16 @@ pub enum CustomerDomain {
     Name(String),
 }
 
+/// In words, as reprs and messages show it: `customer id "0970…"`.
+impl fmt::Display for CustomerDomain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CustomerDomain::Id(id) => write!(f, "customer id {id:?}"),
+            CustomerDomain::Name(n) => write!(f, "customer name {n:?}"),
+        }
+    }
+}
+
 /// A customer token by assume_role: the partner (authenticated by `partner`) assumes the agency
 /// `agency_name` that the customer created for it.
 #[derive(Debug, Clone)]
@@ -155,7 +165,7 @@ impl Auth {
             ),
             Auth::AssumeRole(a) => {
                 format!(
-                    "assume_role {} for {:?} by {}",
+                    "assume_role {} for {} by {}",
                     a.agency_name,
                     a.customer,
                     a.partner.describe()

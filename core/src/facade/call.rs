@@ -19,6 +19,7 @@ use super::numbers::Schema;
 use crate::client::Client;
 use crate::error::{bounded, Dispatch, Error, ErrorKind, Result};
 use crate::operation::Operation;
+use crate::per_call::PerCall;
 use crate::pipeline::{Meta, Progress};
 use crate::response::{Body, Want};
 
@@ -179,7 +180,7 @@ pub async fn guard<T>(dispatch: Dispatch, fut: impl Future<Output = Result<T>>) 
 }
 
 /// Refuses a blocking call from inside an async runtime (it would deadlock).
-fn not_in_a_runtime() -> Result<()> {
+pub(super) fn not_in_a_runtime() -> Result<()> {
     match tokio::runtime::Handle::try_current() {
         Ok(_) => Err(Error::invalid_argument(
             "call",
@@ -228,21 +229,35 @@ pub fn block_interruptible<T>(
 impl Client {
     /// Looks `operation` up and checks `params` against it, sending nothing.
     pub fn prepare(&self, operation: &str, params: Value) -> Result<(&'static Operation, Value)> {
+        self.prepare_with(operation, params, &PerCall::default())
+    }
+
+    /// [`Client::prepare`], checking the call's own options too.
+    pub fn prepare_with(
+        &self,
+        operation: &str,
+        params: Value,
+        per: &PerCall,
+    ) -> Result<(&'static Operation, Value)> {
         let op = crate::client::operation_named(operation)?;
         self.check(op, &params)?;
+        per.check(op).map_err(|e| e.with_operation(op.name))?;
         Ok((op, params))
     }
 }
 
-async fn run(
+pub(super) async fn run(
     client: Client,
     op: &'static Operation,
     params: Value,
     progress: Arc<Progress>,
+    per: PerCall,
 ) -> Result<Answer> {
     let dispatch_if_panic = Dispatch::MaybeSent;
     guard(dispatch_if_panic, async {
-        let reply = client.run(op, params, Some(&progress), Want::Raw).await?;
+        let reply = client
+            .run(op, params, Some(&progress), Want::Raw, &per)
+            .await?;
         Ok(Answer {
             body: reply.body,
             meta: reply.meta,
@@ -253,7 +268,7 @@ async fn run(
 }
 
 /// The outcome of a call its caller stopped waiting for.
-fn log_abandoned(op: &Operation, r: &Result<Answer>) {
+pub(super) fn log_abandoned(op: &Operation, r: &Result<Answer>) {
     match r {
         Ok(a) => tracing::warn!(
             op = op.name,
@@ -276,8 +291,18 @@ fn log_abandoned(op: &Operation, r: &Result<Answer>) {
 
 /// A guarded call.
 pub async fn call(client: &Client, operation: &str, params: Value) -> Result<Answer> {
-    let (op, params) = client.prepare(operation, params)?;
-    run(client.clone(), op, params, Arc::default()).await
+    call_with(client, operation, params, PerCall::default()).await
+}
+
+/// [`call`] with its own deadline, retries and headers.
+pub async fn call_with(
+    client: &Client,
+    operation: &str,
+    params: Value,
+    per: PerCall,
+) -> Result<Answer> {
+    let (op, params) = client.prepare_with(operation, params, &per)?;
+    run(client.clone(), op, params, Arc::default(), per).await
 }
 
 /// How a blocking call ended.
@@ -293,9 +318,19 @@ pub enum Blocking {
 /// A guarded call that blocks this thread (not a runtime's) until it ends. A read runs on this
 /// thread's own runtime; a state change on the shared one.
 pub fn call_blocking(client: &Client, operation: &str, params: Value) -> Result<Answer> {
-    let (op, params) = client.prepare(operation, params)?;
+    call_blocking_with(client, operation, params, PerCall::default())
+}
+
+/// [`call_blocking`] with its own deadline, retries and headers.
+pub fn call_blocking_with(
+    client: &Client,
+    operation: &str,
+    params: Value,
+    per: PerCall,
+) -> Result<Answer> {
+    let (op, params) = client.prepare_with(operation, params, &per)?;
     not_in_a_runtime()?;
-    let fut = run(client.clone(), op, params, Arc::default());
+    let fut = run(client.clone(), op, params, Arc::default(), per);
     if op.effect.is_idempotent() {
         crate::runtime::block_on_here(fut)?
     } else {
@@ -311,14 +346,25 @@ pub fn call_interruptible(
     client: &Client,
     operation: &str,
     params: Value,
+    interrupted: impl FnMut() -> bool,
+) -> Blocking {
+    call_interruptible_with(client, operation, params, PerCall::default(), interrupted)
+}
+
+/// [`call_interruptible`] with its own deadline, retries and headers.
+pub fn call_interruptible_with(
+    client: &Client,
+    operation: &str,
+    params: Value,
+    per: PerCall,
     mut interrupted: impl FnMut() -> bool,
 ) -> Blocking {
-    let (op, params) = match client.prepare(operation, params) {
+    let (op, params) = match client.prepare_with(operation, params, &per) {
         Ok(p) => p,
         Err(e) => return Blocking::Done(Err(e)),
     };
     if op.effect.is_idempotent() {
-        let fut = run(client.clone(), op, params, Arc::default());
+        let fut = run(client.clone(), op, params, Arc::default(), per);
         return match until_interrupted(fut, interrupted) {
             Ok(Some(r)) => Blocking::Done(r),
             Ok(None) => Blocking::Interrupted(None),
@@ -330,7 +376,7 @@ pub fn call_interruptible(
         Err(e) => return Blocking::Done(Err(e)),
     };
     let progress = Arc::new(Progress::default());
-    let fut = Box::pin(run(client.clone(), op, params, progress.clone()));
+    let fut = Box::pin(run(client.clone(), op, params, progress.clone(), per));
     let spawner = handle.clone();
     handle.block_on(async move {
         let mut fut = fut;
@@ -364,10 +410,10 @@ pub fn call_interruptible(
 /// Lets a face give up on a spawned call, by the money rule.
 #[derive(Debug)]
 pub struct CallControl {
-    abort: tokio::task::AbortHandle,
-    progress: Arc<Progress>,
-    abandoned: Arc<AtomicBool>,
-    op: &'static Operation,
+    pub(super) abort: tokio::task::AbortHandle,
+    pub(super) progress: Arc<Progress>,
+    pub(super) abandoned: Arc<AtomicBool>,
+    pub(super) op: &'static Operation,
 }
 
 impl CallControl {
@@ -395,14 +441,25 @@ pub fn spawn_call(
     params: Value,
     done: impl FnOnce(Result<Answer>) + Send + 'static,
 ) -> Result<CallControl> {
-    let (op, params) = client.prepare(operation, params)?;
+    spawn_call_with(client, operation, params, PerCall::default(), done)
+}
+
+/// [`spawn_call`] with its own deadline, retries and headers.
+pub fn spawn_call_with(
+    client: &Client,
+    operation: &str,
+    params: Value,
+    per: PerCall,
+    done: impl FnOnce(Result<Answer>) + Send + 'static,
+) -> Result<CallControl> {
+    let (op, params) = client.prepare_with(operation, params, &per)?;
     let handle = crate::runtime::try_handle()?;
     let progress = Arc::new(Progress::default());
     let abandoned = Arc::new(AtomicBool::new(false));
     let task = {
         let (client, progress, abandoned) = (client.clone(), progress.clone(), abandoned.clone());
         handle.spawn(async move {
-            let r = run(client, op, params, progress).await;
+            let r = run(client, op, params, progress, per).await;
             if abandoned.load(Ordering::SeqCst) {
                 log_abandoned(op, &r);
             }

@@ -50,7 +50,7 @@ pub struct Timeouts {
 }
 
 /// `retry`: how reads are tried again (state changes are never resent once they may have arrived).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RetryOptions {
     /// Attempts in all, the first included (1 = no retries). Default 3.
@@ -63,6 +63,19 @@ pub struct RetryOptions {
     /// Smallest wait after a throttling answer. Default 2.
     #[serde(alias = "throttleDelay")]
     pub throttle_delay: Option<Seconds>,
+}
+
+impl RetryOptions {
+    /// `base` with the fields given here replaced.
+    pub fn over(self, base: RetryConfig) -> RetryConfig {
+        let secs = |s: Option<Seconds>, default: Duration| s.map_or(default, |s| s.0);
+        RetryConfig::new(
+            self.max_attempts.unwrap_or(base.max_attempts),
+            secs(self.base_delay, base.base_delay),
+            secs(self.max_delay, base.max_delay),
+        )
+        .with_throttle_delay(secs(self.throttle_delay, base.throttle_delay))
+    }
 }
 
 /// How a client authenticates, tagged by `type`.
@@ -203,8 +216,16 @@ pub struct ClientOptions {
     pub credentials: Option<CredentialsSpec>,
     pub timeouts: Option<Timeouts>,
     pub retry: Option<RetryOptions>,
-    /// An HTTP(S) proxy URL; may carry a password (kept secret).
+    /// An HTTP(S) proxy URL; may carry a password (kept secret). Without it, the environment's
+    /// (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`).
     pub proxy: Option<Secret>,
+    /// A PEM file of the only root certificates to trust (else `REQUESTS_CA_BUNDLE`,
+    /// `CURL_CA_BUNDLE`, `SSL_CERT_FILE`, else the system's).
+    #[serde(alias = "caBundle")]
+    pub ca_bundle: Option<PathBuf>,
+    /// `false`: ignore the environment's proxies and CA bundle. Default true.
+    #[serde(alias = "trustEnv")]
+    pub trust_env: Option<bool>,
     /// `"zh_CN"` or `"en_US"` (names and labels in answers).
     pub language: Option<String>,
     /// Requests per second per operation, client side.
@@ -226,7 +247,7 @@ pub struct ClientOptions {
 }
 
 /// A serde failure as an `InvalidArgument` naming the option (`timeouts.total`) and its source.
-fn named(e: serde_path_to_error::Error<serde_json::Error>, source: &str) -> Error {
+pub(super) fn named(e: serde_path_to_error::Error<serde_json::Error>, source: &str) -> Error {
     let path = e.path().to_string();
     let field = if path == "." || path == "?" || path.is_empty() {
         "options".to_owned()
@@ -269,6 +290,8 @@ impl ClientOptions {
         b.set_endpoint(self.endpoint)
             .set_iam_endpoint(self.iam_endpoint)
             .set_proxy(self.proxy.map(|p| p.expose().to_owned()))
+            .set_ca_bundle(self.ca_bundle)
+            .set_trust_env(self.trust_env)
             .set_user_agent_suffix(self.user_agent)
             .set_rate_limit(self.rate_limit)
             .set_token_refresh_margin(self.token_refresh_margin.map(|s| s.0))
@@ -286,16 +309,7 @@ impl ClientOptions {
             b = b.rate_limit_for(op, per_second);
         }
         if let Some(r) = self.retry {
-            let d = RetryConfig::default();
-            let secs = |s: Option<Seconds>, default: Duration| s.map_or(default, |s| s.0);
-            b = b.retry(
-                RetryConfig::new(
-                    r.max_attempts.unwrap_or(d.max_attempts),
-                    secs(r.base_delay, d.base_delay),
-                    secs(r.max_delay, d.max_delay),
-                )
-                .with_throttle_delay(secs(r.throttle_delay, d.throttle_delay)),
-            );
+            b = b.retry(r.over(RetryConfig::default()));
         }
         if let Some(c) = self.credentials {
             b = b.auth(c.into_auth()?);

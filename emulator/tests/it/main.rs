@@ -9,6 +9,7 @@ mod coupons;
 mod customers;
 mod enterprise;
 mod facade;
+mod fan_out;
 mod faults;
 mod intl;
 mod money;

@@ -1,7 +1,7 @@
 // Checked by `tsc -p tests/node/typing` (module.test.js): the declarations accept right calls and
 // reject wrong ones. Each @ts-expect-error line must fail to compile, or tsc reports it.
 import {
-  Client, akSk, fromEnv, assumeRole, signRequest, HcpError, OutcomeUnknownError, ThrottledError,
+  Client, akSk, fromEnv, assumeRole, signRequest, meta, HcpError, OutcomeUnknownError, ThrottledError,
   type ListSubCustomersResponse, type CustomerInformation,
 } from 'hcpartner';
 
@@ -18,6 +18,9 @@ export async function rightCalls(): Promise<void> {
   const asNumber: number | undefined = (await numeric.listCustomersBalancesDetail({ customer_infos: [{ customer_id: 'c' }] })).customer_balances?.[0]?.amount;
   await client.updateCustomerAccountAmount({ customer_id: 'c', amount: '10.00' }, { signal: AbortSignal.timeout(1000) });
   await client.updateCustomerAccountAmount({ customer_id: 'c', amount: 10n }, { timeoutMs: 500 });
+  const one = await client.listSubCustomers({ limit: 1 }, { timeout: 5, retry: { maxAttempts: 1 }, headers: { 'X-Trace-Id': 't' } });
+  const requestId: string | null | undefined = meta(one)?.requestId;
+  console.log(requestId);
   for await (const c of client.paginate('listSubCustomers', { limit: 100 })) {
     const id: string | undefined = c.customer_id;
     void id;
@@ -64,7 +67,7 @@ export async function wrongCalls(client: Client): Promise<void> {
   // @ts-expect-error not paginated
   client.paginate('showCustomerAccountBalances');
   // @ts-expect-error an unknown call option
-  await client.listSubCustomers({}, { timeout: 5 });
+  await client.listSubCustomers({}, { timeOut: 5 });
   const balances = await client.listCustomersBalancesDetail({ customer_infos: [{ customer_id: 'c' }] });
   // @ts-expect-error money is a string by default
   const wrong: number | undefined = balances.customer_balances?.[0]?.amount;

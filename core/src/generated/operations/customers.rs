@@ -2,10 +2,10 @@
 //! Customers: operations and the field tables of the models only they use.
 
 use crate::config::Site;
-use crate::model_macros::{body, field, limited, one_of, secret};
+use crate::model_macros::{body, dated, field, limited, one_of, secret};
 use crate::operation::{
-    Audience, Effect, Field, Limits, Location, Method, Operation, Pagination, Service, SiteField,
-    Sites, Type,
+    Audience, DateFormat, Effect, Field, Limits, Location, Method, Operation, Pagination, Service,
+    SiteField, Sites, Type,
 };
 
 /// `POST /v2/partners/sub-customers/users/check-identity`
@@ -134,8 +134,8 @@ pub static LIST_SUB_CUSTOMERS: Operation = Operation {
         body(limited(field("limit", Type::Int, false), Limits { min: Some(1.0), max: Some(100.0), ..Limits::NONE })),
         body(limited(field("label", Type::String, false), Limits { max_len: Some(64), ..Limits::NONE })),
         body(limited(one_of(field("association_type", Type::String, false), &["1", "2"]), Limits { max_len: Some(2), ..Limits::NONE })),
-        body(field("associated_on_begin", Type::String, false)),
-        body(field("associated_on_end", Type::String, false)),
+        body(dated(field("associated_on_begin", Type::String, false), DateFormat::DateTime)),
+        body(dated(field("associated_on_end", Type::String, false), DateFormat::DateTime)),
         body(field("customer_id", Type::String, false)),
         body(field("indirect_partner_id", Type::String, false)),
     ],
@@ -318,8 +318,8 @@ pub(super) const QUERY_SUB_CUSTOMER_LIST_REQ_FIELDS: &[Field] = &[
     limited(field("limit", Type::Int, false), Limits { min: Some(1.0), max: Some(100.0), ..Limits::NONE }),
     limited(field("label", Type::String, false), Limits { max_len: Some(64), ..Limits::NONE }),
     limited(one_of(field("association_type", Type::String, false), &["1", "2"]), Limits { max_len: Some(2), ..Limits::NONE }),
-    field("associated_on_begin", Type::String, false),
-    field("associated_on_end", Type::String, false),
+    dated(field("associated_on_begin", Type::String, false), DateFormat::DateTime),
+    dated(field("associated_on_end", Type::String, false), DateFormat::DateTime),
     field("customer_id", Type::String, false),
     field("indirect_partner_id", Type::String, false),
 ];
