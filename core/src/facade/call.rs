@@ -124,10 +124,8 @@ impl Answer {
     /// The result as JSON text with its numbers' exact digits (the text the service sent when
     /// there are no response headers to add).
     pub fn into_json(self) -> Result<String> {
-        match &self.body {
-            Body::Raw { json, headers }
-                if headers.is_empty() && !json.iter().all(u8::is_ascii_whitespace) =>
-            {
+        if let Body::Raw { json, headers } = &self.body {
+            if headers.is_empty() && !json.iter().all(u8::is_ascii_whitespace) {
                 // A read may come here unchecked (see `response::outcome`).
                 let text = std::str::from_utf8(json).map_err(|e| self.unreadable(e))?;
                 if !delimited(text) {
@@ -136,14 +134,11 @@ impl Answer {
                 // Room for the NUL a C face appends, so handing it over does not copy it again.
                 let mut out = String::with_capacity(text.len() + 1);
                 out.push_str(text);
-                Ok(out)
+                return Ok(out);
             }
-            // Headers to add (IAM token answers) or an answer already parsed: rare, small.
-            _ => match self.body.clone().into_value() {
-                Ok(value) => Ok(value.to_string()),
-                Err(e) => Err(self.unreadable(e.message())),
-            },
         }
+        // Headers to add (IAM token answers) or an answer already parsed: rare, small.
+        self.into_value().map(|v| v.to_string())
     }
 }
 
