@@ -99,19 +99,17 @@ pub(crate) fn ticket(
 }
 
 fn utc(secs: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(secs)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        .format(&time::format_description::well_known::Iso8601::DEFAULT)
-        .map(|s| format!("{}Z", &s[..19]))
-        .unwrap_or_default()
+    let at =
+        time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    at.format(time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+    ))
+    .unwrap_or_default()
 }
 
+/// A record's amount (a number or a numeric string), by the money rules.
 fn decimal(v: &Value) -> Option<Decimal> {
-    match v {
-        Value::String(s) => s.parse().ok(),
-        Value::Number(n) => n.to_string().parse().ok(),
-        _ => None,
-    }
+    crate::money::from_value(v).and_then(Result::ok)
 }
 
 fn text<'a>(v: &'a Value, field: &str) -> Result<&'a str> {
