@@ -28,6 +28,21 @@ fn distance(a: SystemTime, b: SystemTime) -> Duration {
     a.duration_since(b).unwrap_or_else(|e| e.duration())
 }
 
+/// Keeps the server's clock from `resp`'s `Date` when it is more than [`SKEW_THRESHOLD`] from
+/// ours; whether it did.
+fn keep_server_clock(
+    transport: &crate::transport::Transport,
+    resp: &crate::transport::Incoming,
+) -> bool {
+    match resp.server_date() {
+        Some(server) if distance(server, transport.now()) > SKEW_THRESHOLD => {
+            transport.learn_clock(server);
+            true
+        }
+        _ => false,
+    }
+}
+
 /// How far a call has got, shared with whoever may cancel it: once a request may be on the
 /// wire, a state change must run to its end (money moves once).
 #[derive(Debug, Default)]
@@ -144,10 +159,8 @@ impl Client {
                                 // The service's clock, kept from any answer that shows it far
                                 // from ours: the next signature and an unknown outcome's
                                 // reconcile window then use it.
-                                if let Some(server) = resp.server_date() {
-                                    if distance(server, transport.now()) > SKEW_THRESHOLD {
-                                        transport.learn_clock(server);
-                                    }
+                                if cfg.clock_skew_correction {
+                                    keep_server_clock(transport, &resp);
                                 }
                                 let request_id = resp.request_id();
                                 tracing::debug!(op = op.name, status = resp.status, request_id = ?request_id, attempt, elapsed_ms = sent_at.elapsed().as_millis() as u64, "ok");
@@ -179,20 +192,16 @@ impl Client {
                                     && cfg.clock_skew_correction
                                     && applied.is_signed()
                                     && catalog::is_signature_rejected(resp.status, e.code())
+                                    && keep_server_clock(transport, &resp)
                                 {
-                                    if let Some(server) = resp.server_date() {
-                                        if distance(server, transport.now()) > SKEW_THRESHOLD {
-                                            clock_corrected = true;
-                                            transport.learn_clock(server);
-                                            tracing::warn!(
-                                                op = op.name,
-                                                offset_s = transport.clock_offset(),
-                                                "local clock is off; re-signing once with the server's time"
-                                            );
-                                            attempt -= 1;
-                                            continue;
-                                        }
-                                    }
+                                    clock_corrected = true;
+                                    tracing::warn!(
+                                        op = op.name,
+                                        offset_s = transport.clock_offset(),
+                                        "local clock is off; re-signing once with the server's time"
+                                    );
+                                    attempt -= 1;
+                                    continue;
                                 }
                                 e
                             }
