@@ -114,12 +114,16 @@ pub fn params(data: &[u8]) {
     let Ok(v) = serde_json::from_slice::<Value>(json) else {
         return;
     };
-    let config = crate::Config::builder()
-        .endpoint("http://127.0.0.1:9")
-        .credentials(crate::credentials::AkSk::new("FUZZAK", "FUZZSK").with_domain_id("d"))
-        .build()
-        .expect("a fixed config");
-    match crate::validate::validate(op, &v).and_then(|()| crate::request::build(&config, op, v)) {
+    // One config for every input: building it is not what is fuzzed.
+    static CONFIG: std::sync::OnceLock<crate::Config> = std::sync::OnceLock::new();
+    let config = CONFIG.get_or_init(|| {
+        crate::Config::builder()
+            .endpoint("http://127.0.0.1:9")
+            .credentials(crate::credentials::AkSk::new("FUZZAK", "FUZZSK").with_domain_id("d"))
+            .build()
+            .expect("a fixed config")
+    });
+    match crate::validate::validate(op, &v).and_then(|()| crate::request::build(config, op, v)) {
         Ok(_) => {}
         Err(e) => {
             assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{e}");
