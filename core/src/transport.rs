@@ -179,11 +179,11 @@ impl Transport {
         } else {
             b = b.no_proxy();
         }
-        b = if c.danger_accept_invalid_certs {
-            b.danger_accept_invalid_certs(true)
+        b = b.tls_backend_preconfigured(if c.danger_accept_invalid_certs {
+            crate::tls::accepting_any()?
         } else {
-            b.tls_backend_preconfigured(crate::tls::verifying()?)
-        };
+            crate::tls::verifying()?
+        });
         b.build().map_err(|e| {
             Error::config(
                 "http_client",
