@@ -2,8 +2,8 @@
 # make dist: writes dist/ with every artifact at Cargo.toml's version, for x86_64 Linux with glibc
 # 2.17 or later, and SHA256SUMS. No container: zig (PyPI's ziglang) links against glibc 2.17's
 # symbol versions, through cargo-zigbuild's wrapper (packaging/zig/cc). Every build runs with the
-# same environment and the `dist` profile, so cargo reuses what it compiled before; a file in dist/
-# is replaced only when its content changed.
+# same environment and the `dist` profile, so cargo reuses what it compiled before; the same
+# sources give the same bytes, and a file in dist/ is replaced only when its content changed.
 #
 #   hcpartner-VERSION-cp310-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64.whl   (maturin)
 #   hcpartner-VERSION.tar.gz                      the Python sdist (maturin sdist)
@@ -19,10 +19,7 @@ TARGET=x86_64-unknown-linux-gnu
 OUT=${CARGO_TARGET_DIR:-$ROOT/target}/$TARGET/dist
 STAGE=$ROOT/build/dist
 DIST=$ROOT/dist
-# Packaging steps only (never cargo's: ring's build script reads it, a new value rebuilds all).
-EPOCH=$(git log -1 --format=%ct 2>/dev/null || echo 315532800)
-
-source packaging/zig/env.sh "$ROOT/$VENV"
+source packaging/zig/env.sh "$ROOT/$VENV" # PATH, zig as CC and linker, SOURCE_DATE_EPOCH
 
 step() { echo "== dist: $* (${SECONDS}s)"; }
 rm -rf "$STAGE" && mkdir -p "$STAGE" "$DIST"
@@ -31,7 +28,7 @@ step "wheel (maturin, manylinux2014)"
 maturin build --locked -q --profile dist --target "$TARGET" --compatibility manylinux2014 \
     -m bindings-python/Cargo.toml -o "$STAGE/wheel"
 step "sdist (maturin)"
-SOURCE_DATE_EPOCH=$EPOCH maturin sdist -m bindings-python/Cargo.toml -o "$STAGE/sdist" >/dev/null
+maturin sdist -m bindings-python/Cargo.toml -o "$STAGE/sdist" >/dev/null
 
 step "Node addon, C library, emulator (cargo, one build)"
 cargo build --locked -q --profile dist --target "$TARGET" \
@@ -41,7 +38,7 @@ step "npm package"
 bash packaging/npm.sh "$OUT/libhcpartner_node.so" "$STAGE/npm"
 
 step "C tarball"
-bash packaging/c_tarball.sh "$OUT" "$STAGE/c" "$VERSION" "$EPOCH"
+bash packaging/c_tarball.sh "$OUT" "$STAGE/c" "$VERSION" "$SOURCE_DATE_EPOCH"
 
 install -m 755 "$OUT/hcpartner-emulator" "$STAGE/hcpartner-emulator-$VERSION-linux-x86_64"
 

@@ -9,20 +9,20 @@ python_wheel() {
 }
 check "Python: a fresh venv from the wheel" python_wheel
 
-# pip builds the sdist as it would on a user's machine (maturin from PyPI in an isolated build
-# environment, the Rust sources of the sdist), with the dist build's settings and target directory
-# so that only the sdist's own crates compile (the registry crates are the wheel's). It is
-# unpacked in a fixed place: unchanged, it compiles nothing.
+# pip builds the sdist as on a user's machine: maturin from PyPI in an isolated build environment,
+# the sdist's Rust sources, the system's C compiler and linker. In the dev profile and the shared
+# target directory: cargo names a workspace's crates by their relative paths, so it would take the
+# sdist's crates for the ones `make wheel` built; the sources are touched so that they compile,
+# from the sdist, while the registry crates are reused.
 python_sdist() {
     local venv=$WORK/fresh/venv-sdist src=$WORK/sdist
     "$PYTHON" -m venv "$venv"
     rm -rf "$src" && mkdir -p "$src" && tar -xzf "$SDIST" -C "$src"
-    (
-        source packaging/zig/env.sh "$ROOT/$VENV"
-        export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-        export MATURIN_PEP517_ARGS="--profile dist --target x86_64-unknown-linux-gnu --compatibility manylinux2014"
-        "$venv/bin/pip" install -q "$src/hcpartner-$VERSION"
-    )
+    find "$src" -type f -exec touch {} +
+    CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target} MATURIN_PEP517_ARGS="--profile dev" \
+        "$venv/bin/pip" install -v "$src/hcpartner-$VERSION" >"$WORK/fresh/sdist-build.log" 2>&1 ||
+        { tail -40 "$WORK/fresh/sdist-build.log"; return 1; }
+    grep -E '^ +Compiling (hcpartner|hcpartner-python) v' "$WORK/fresh/sdist-build.log"
     "$venv/bin/python" tests/dist/smoke.py
 }
 check "Python: a fresh venv from the sdist (pip builds it)" python_sdist
