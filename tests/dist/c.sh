@@ -1,6 +1,8 @@
+# shellcheck shell=bash
 # Sourced by tests/dist/run.sh: the C tarball unpacked into a fresh prefix and found only through
 # pkg-config; version.c, the tarball's own C example (shared, then static) and its C++ example
 # built with it and run against the emulator from dist/.
+set -euo pipefail
 
 CROOT=$WORK/fresh/c
 CPREFIX=$CROOT/hcpartner-c-$VERSION-linux-x86_64

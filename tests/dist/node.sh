@@ -1,5 +1,7 @@
+# shellcheck shell=bash
 # Sourced by tests/dist/run.sh: the npm tarball installed offline into a fresh npm project, then
 # smoke.js against the emulator from dist/, and its index.d.ts under tsc --strict.
+set -euo pipefail
 
 APP=$WORK/fresh/npm-app
 node_tarball() {

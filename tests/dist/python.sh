@@ -1,5 +1,7 @@
+# shellcheck shell=bash
 # Sourced by tests/dist/run.sh: the wheel and the sdist, each installed into a fresh venv, then
 # smoke.py against the emulator from dist/.
+set -euo pipefail
 
 python_wheel() {
     local venv=$WORK/fresh/venv-wheel
