@@ -2,6 +2,7 @@
 #   make demo   the Partner Center tour against the embedded emulator (Rust, then Python)
 #   make test   every check and test (Rust, Python, C, Node), after installing what they need
 #   make install PREFIX=/usr/local   the C library: lib/libhcpartner.{so,a}, include/, lib/pkgconfig/
+#   make dist   dist/: the wheel, the sdist, the npm tarball, the C tarball, the emulator, SHA256SUMS
 # Rust (cargo, clippy, rustfmt), python3 and node/npm come with the machine image; the rest is
 # installed here: Python packages into build/venv, npm packages by `npm ci`, Rust crates by cargo.
 
@@ -14,14 +15,14 @@ NODE ?= node
 NODE_PKG := bindings-node
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test test-rust test-python test-c test-node lint fmt check-tools venv wheel emulator addon bench bench-signer bench-python bench-c bench-node vectors generate header lib-c install fuzz
+.PHONY: demo test test-rust test-python test-c test-node lint fmt check-tools venv wheel emulator addon bench bench-signer bench-python bench-c bench-node vectors generate header lib-c install fuzz dist dist-check
 
 demo: check-tools wheel emulator
 	$(CARGO) run -q -p hcpartner-emulator --example partner_tour
 	@echo; echo "=== the same tour from Python ==="
 	HCP_EMULATOR=target/debug/hcpartner-emulator $(PY) bindings-python/examples/partner_tour.py
 
-test: check-tools lint test-rust test-python test-c test-node
+test: check-tools lint test-rust test-python test-c test-node dist-check
 
 test-rust:
 	$(CARGO) test --workspace --all-targets
@@ -31,6 +32,9 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps -q
+	@# TLS is rustls on ring (core/src/tls.rs); aws-lc does not cross-build for glibc 2.17 as simply.
+	@if $(CARGO) tree --workspace --target all -e normal,build,dev --prefix none | grep '^aws-lc'; then \
+		echo "aws-lc is back in the dependency tree (cargo tree -i aws-lc-sys says who brings it)"; exit 1; fi
 
 fmt:
 	$(CARGO) fmt --all
@@ -155,6 +159,18 @@ fuzz:
 		grep -E '^(Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb)' build/fuzz/$$t.log \
 			| sed "s/^/$$t: /"; \
 	done
+
+# What users download, for x86_64 Linux with glibc 2.17 or later (packaging/dist.sh): the abi3
+# wheel (manylinux2014) and the sdist, the npm tarball with the linux-x64-gnu addon, the C tarball
+# (hcpartner-c-VERSION-linux-x86_64.tar.gz) and the emulator binary, built with zig from PyPI (no
+# container) in the `dist` profile; reruns rebuild only what changed.
+dist: venv
+	VENV=$(VENV) bash packaging/dist.sh
+
+# Each artifact of dist/ installed in a clean place and used against the emulator from dist/
+# (tests/dist/run.sh): venvs from the wheel and the sdist, an npm project, the C tarball by pkg-config.
+dist-check: dist $(NODE_PKG)/node_modules/.installed
+	VENV=$(VENV) PYTHON=$(PYTHON) bash tests/dist/run.sh
 
 # Regenerate the signing vectors with the official huaweicloudsdkcore (installs it in a venv).
 vectors:

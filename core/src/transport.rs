@@ -187,13 +187,11 @@ impl Transport {
                 b = b.proxy(proxy);
             }
         }
-        b = match (&c.ca_bundle, c.danger_accept_invalid_certs) {
-            (_, true) => b.danger_accept_invalid_certs(true),
-            (Some((path, field)), false) => {
-                b.tls_backend_preconfigured(crate::tls::with_bundle(path, field)?)
-            }
-            (None, false) => b.tls_backend_preconfigured(crate::tls::verifying()?),
-        };
+        b = b.tls_backend_preconfigured(match (&c.ca_bundle, c.danger_accept_invalid_certs) {
+            (_, true) => crate::tls::accepting_any()?,
+            (Some((path, field)), false) => crate::tls::with_bundle(path, field)?,
+            (None, false) => crate::tls::verifying()?,
+        });
         b.build().map_err(|e| {
             Error::config(
                 "http_client",

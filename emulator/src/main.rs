@@ -1,4 +1,5 @@
 //! `hcpartner-emulator [--port N] [--site cn|intl] [--state FILE] [--seed] [--token-ttl SECS] [--review-delay SECS]`
+//! (`--version` prints `hcpartner-emulator VERSION`, the workspace's version.)
 //!
 //! Starts the emulator on 127.0.0.1 and prints one JSON line on stdout once it listens: the URL,
 //! the demo partner's credentials and the seeded ids. Logs go to stderr (`RUST_LOG` filters them).
@@ -11,7 +12,7 @@ use std::time::Duration;
 
 use hcpartner_emulator::{Emulator, Options};
 
-const USAGE: &str = "usage: hcpartner-emulator [--port N] [--site cn|intl] [--state FILE] [--seed] [--token-ttl SECS] [--review-delay SECS] [--exit-with-stdin]";
+const USAGE: &str = "usage: hcpartner-emulator [--port N] [--site cn|intl] [--state FILE] [--seed] [--token-ttl SECS] [--review-delay SECS] [--exit-with-stdin] | --version";
 
 fn parse(args: &[String]) -> Result<(Options, bool), String> {
     let mut opts = Options::default();
@@ -68,6 +69,10 @@ fn main() {
         )
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--version" || a == "-V") {
+        println!("hcpartner-emulator {}", env!("CARGO_PKG_VERSION"));
+        return;
+    }
     let (opts, exit_with_stdin) = match parse(&args) {
         Ok(o) => o,
         Err(msg) => {

@@ -1,6 +1,7 @@
 'use strict';
 // The package as users get it: index.d.ts type-checks a sample under `tsc --strict` (and rejects
-// wrong calls), and `npm pack` gives a tarball that installs and loads its built addon.
+// wrong calls), `npm pack` gives a tarball that installs and loads its built addon, the addon also
+// loads from a napi-rs platform package, and `version` is Cargo.toml's.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -15,6 +16,33 @@ const PKG = path.join(ROOT, 'bindings-node');
 test('tsc --strict accepts the right calls and rejects the wrong ones', () => {
   const tsc = path.join(PKG, 'node_modules', '.bin', 'tsc');
   execFileSync(tsc, ['-p', path.join(__dirname, 'typing')], { stdio: 'pipe' });
+});
+
+const CARGO_VERSION = /^version = "(.*)"$/m.exec(fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8'))[1];
+
+test("version is Cargo.toml's, as package.json's", () => {
+  assert.equal(require(PKG).version, CARGO_VERSION);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(PKG, 'package.json'), 'utf8')).version, CARGO_VERSION);
+});
+
+test('without its own addon file the package loads the napi-rs platform package hcpartner-<platform>', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hcpartner-platform-'));
+  try {
+    const triple = `${process.platform}-${process.arch}-gnu`;
+    const main = path.join(dir, 'node_modules', 'hcpartner');
+    fs.mkdirSync(path.join(main, 'lib'), { recursive: true });
+    for (const f of ['package.json', 'index.js']) fs.copyFileSync(path.join(PKG, f), path.join(main, f));
+    for (const f of fs.readdirSync(path.join(PKG, 'lib'))) fs.copyFileSync(path.join(PKG, 'lib', f), path.join(main, 'lib', f));
+    const platform = path.join(dir, 'node_modules', `hcpartner-${triple}`);
+    fs.mkdirSync(platform);
+    const file = `hcpartner.${triple}.node`;
+    fs.copyFileSync(path.join(PKG, file), path.join(platform, file));
+    fs.writeFileSync(path.join(platform, 'package.json'), JSON.stringify({ name: `hcpartner-${triple}`, version: CARGO_VERSION, main: file }));
+    const script = "const h = require('hcpartner'); console.log(h.version, Object.keys(require.cache).filter((f) => f.endsWith('.node')).map((f) => require('path').basename(require('path').dirname(f))).join());";
+    assert.equal(execFileSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' }).trim(), `${CARGO_VERSION} hcpartner-${triple}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('npm pack gives an installable package with the addon', () => {

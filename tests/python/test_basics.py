@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import builtins
+import importlib.metadata
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +16,10 @@ from hcpartner import errors
 
 
 def test_version_and_operations() -> None:
-    assert hcpartner.__version__.count(".") == 2
+    cargo = (Path(__file__).resolve().parents[2] / "Cargo.toml").read_text()
+    version = re.search(r'^version = "(.*)"$', cargo, re.M)
+    assert version and hcpartner.__version__ == version.group(1), "the workspace version of Cargo.toml"
+    assert importlib.metadata.version("hcpartner") == hcpartner.__version__, "the wheel's metadata"
     assert "list_sub_customers" in hcpartner.OPERATIONS and "update_customer_account_amount" in hcpartner.OPERATIONS
     assert len(hcpartner.OPERATIONS) == 109
 

@@ -58,6 +58,7 @@ impl MetadataProvider {
         // A fresh client per fetch: fetches are hours apart, and a pooled client would carry
         // sockets across fork(). Never through a proxy: the address is link-local.
         let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(crate::tls::verifying()?)
             .no_proxy()
             .connect_timeout(TIMEOUT)
             .timeout(TIMEOUT * 2)

@@ -16,6 +16,13 @@ pub use hcpartner_emulator::state::seed::{
     SEED_SUB_ACCOUNT_ID,
 };
 
+/// A plain HTTP client for the admin API. reqwest is built without a crypto provider of its own
+/// (the core hands its clients their TLS configuration), so the tests install rustls' ring.
+pub fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 pub fn start() -> Emulator {
     Emulator::start(Options::default()).expect("the emulator starts")
 }

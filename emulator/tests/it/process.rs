@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::common::*;
 
 async fn admin(method: reqwest::Method, url: String, body: Option<Value>) -> Value {
-    let mut rb = reqwest::Client::new().request(method, url);
+    let mut rb = http().request(method, url);
     if let Some(b) = body {
         rb = rb.json(&b);
     }
@@ -52,7 +52,7 @@ async fn admin_api_over_http() {
         (Some(2), Some(1))
     );
 
-    let bad = reqwest::Client::new()
+    let bad = http()
         .post(format!("{u}/_emulator/faults"))
         .json(&json!({"path": "/x", "kind": "explode"}))
         .send()
@@ -77,11 +77,7 @@ async fn admin_api_over_http() {
     assert!(stats["ops"].get("create_sub_customer").is_none());
 
     // Every answer carries a request id and a JSON content type, errors included.
-    let r = reqwest::Client::new()
-        .get(format!("{u}/v2/nothing"))
-        .send()
-        .await
-        .unwrap();
+    let r = http().get(format!("{u}/v2/nothing")).send().await.unwrap();
     assert_eq!(r.status(), 404);
     assert!(r.headers().get("x-request-id").is_some());
     assert!(r.headers()["content-type"]
@@ -90,7 +86,7 @@ async fn admin_api_over_http() {
         .starts_with("application/json"));
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error_code"], "APIGW.0101");
-    let r = reqwest::Client::new()
+    let r = http()
         .post(format!("{u}/v2/partners/sub-customers/query"))
         .json(&json!({}))
         .send()

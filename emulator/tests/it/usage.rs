@@ -218,7 +218,7 @@ async fn the_real_name_qr_code_leads_to_the_review() {
         .unwrap();
     let url = qr["qr_code_url"].as_str().unwrap();
     assert!(url.starts_with(emu.url()), "{url}");
-    let page: Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+    let page: Value = http().get(url).send().await.unwrap().json().await.unwrap();
     assert_eq!(page["verified_status"], -1);
     // A verified customer has none.
     let seeded = customer(&p, &emu, SEED_RESALE_ID);
