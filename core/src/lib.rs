@@ -20,6 +20,7 @@ pub mod catalog;
 pub mod client;
 pub mod config;
 pub mod credentials;
+mod direct;
 pub mod error;
 pub mod facade;
 #[cfg(any(test, feature = "fuzzing"))]

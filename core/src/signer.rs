@@ -7,9 +7,8 @@
 
 use std::time::SystemTime;
 
-use hmac::{Hmac, Mac};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use sha2::{Digest, Sha256};
+use ring::{digest, hmac};
 use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
@@ -255,25 +254,37 @@ pub fn sign_at(
             .filter(|v| !v.is_empty())
         {
             Some(v) => canonical.push_str(v),
-            None => canonical.push_str(&hex::encode(Sha256::digest(body))),
+            None => push_hex(
+                &mut canonical,
+                digest::digest(&digest::SHA256, body).as_ref(),
+            ),
         }
     }
 
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{date}\n{}",
-        hex::encode(Sha256::digest(canonical.as_bytes()))
+    // ring's SHA-256: hand-written assembly (SHA extensions where the CPU has them).
+    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + date.len() + 66);
+    string_to_sign.push_str(ALGORITHM);
+    string_to_sign.push('\n');
+    string_to_sign.push_str(&date);
+    string_to_sign.push('\n');
+    push_hex(
+        &mut string_to_sign,
+        digest::digest(&digest::SHA256, canonical.as_bytes()).as_ref(),
     );
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(key.sk.as_bytes()).expect("HMAC takes any key length");
-    mac.update(string_to_sign.as_bytes());
-    let signature = hex::encode(mac.finalize().into_bytes());
-    added.push((
-        "Authorization",
-        format!(
-            "{ALGORITHM} Access={}, SignedHeaders={signed_headers}, Signature={signature}",
-            key.ak
-        ),
-    ));
+    let mac = hmac::sign(
+        &hmac::Key::new(hmac::HMAC_SHA256, key.sk.as_bytes()),
+        string_to_sign.as_bytes(),
+    );
+    let mut authorization =
+        String::with_capacity(ALGORITHM.len() + key.ak.len() + signed_headers.len() + 110);
+    authorization.push_str(ALGORITHM);
+    authorization.push_str(" Access=");
+    authorization.push_str(key.ak);
+    authorization.push_str(", SignedHeaders=");
+    authorization.push_str(&signed_headers);
+    authorization.push_str(", Signature=");
+    push_hex(&mut authorization, mac.as_ref());
+    added.push(("Authorization", authorization));
     Ok(Signed {
         headers: added,
         canonical_request: canonical,
@@ -286,6 +297,16 @@ pub fn canonical_query_string(url: &str) -> Result<String> {
     let mut out = String::new();
     canonical_query(parts.query, &mut out);
     Ok(out)
+}
+
+/// Appends `bytes` as lower-case hex.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0x0f)] as char);
+    }
 }
 
 fn dict_set<'a>(map: &mut Vec<(&'a str, String)>, key: &'a str, value: String) {

@@ -1,5 +1,6 @@
-//! Sending bytes: one pooled reqwest client per process (re-created after fork), the client-side
-//! rate limit, the clock offset learned from the server, and classification of transport failures
+//! Sending bytes: one pooled HTTP client per process (re-created after fork) — hyper-util's
+//! ([`crate::direct`]) when no proxy applies, reqwest's (which speaks to proxies) otherwise —, the
+//! client-side rate limit, the clock offset learned from the server, and classification of transport failures
 //! into "not sent" and "may have been sent".
 
 use std::collections::HashMap;
@@ -48,7 +49,7 @@ impl Drop for Outgoing {
 }
 
 /// Headers whose values are credentials: marked sensitive so no HTTP-layer log prints them.
-fn is_credential_header(name: &str) -> bool {
+pub(crate) fn is_credential_header(name: &str) -> bool {
     [
         "Authorization",
         "X-Auth-Token",
@@ -117,13 +118,21 @@ struct Settings {
     rate_limits: Arc<HashMap<String, f64>>,
 }
 
+/// A pooled HTTP client: direct connections, or through a proxy.
+#[derive(Clone)]
+pub(crate) enum Http {
+    /// Shared: `http()` hands out a clone per call.
+    Direct(Arc<crate::direct::Direct>),
+    Proxied(reqwest::Client),
+}
+
 pub(crate) struct Transport {
     config: Settings,
     /// (pid, client): a forked child must not reuse the parent's pooled sockets.
-    http: Mutex<Option<(u32, reqwest::Client)>>,
+    http: Mutex<Option<(u32, Http)>>,
     /// Per thread that drives its own calls (`runtime::block_on_here`): a pool whose connections
     /// that thread's runtime drives. (pid, client) as above.
-    here: Mutex<HashMap<std::thread::ThreadId, (u32, reqwest::Client)>>,
+    here: Mutex<HashMap<std::thread::ThreadId, (u32, Http)>>,
     /// Server time minus local time, in seconds, learned from a rejected signature.
     clock_offset: AtomicI64,
     limiters: Mutex<HashMap<String, Arc<DefaultDirectRateLimiter>>>,
@@ -166,8 +175,26 @@ impl Transport {
         Ok(t)
     }
 
-    fn build_http(&self) -> Result<reqwest::Client> {
+    fn tls(&self) -> Result<rustls::ClientConfig> {
         let c = &self.config;
+        match (&c.ca_bundle, c.danger_accept_invalid_certs) {
+            (_, true) => crate::tls::accepting_any(),
+            (Some((path, field)), false) => crate::tls::with_bundle(path, field),
+            (None, false) => crate::tls::verifying(),
+        }
+    }
+
+    fn build_http(&self) -> Result<Http> {
+        let c = &self.config;
+        if c.proxy.is_none() && c.env_proxies.is_empty() {
+            return crate::direct::Direct::new(crate::direct::Setup {
+                tls: self.tls()?,
+                user_agent: c.user_agent.clone(),
+                connect_timeout: c.connect_timeout,
+                read_timeout: c.read_timeout,
+            })
+            .map(|d| Http::Direct(Arc::new(d)));
+        }
         let mut b = reqwest::Client::builder()
             .user_agent(c.user_agent.clone())
             .connect_timeout(c.connect_timeout)
@@ -187,12 +214,8 @@ impl Transport {
                 b = b.proxy(proxy);
             }
         }
-        b = b.tls_backend_preconfigured(match (&c.ca_bundle, c.danger_accept_invalid_certs) {
-            (_, true) => crate::tls::accepting_any()?,
-            (Some((path, field)), false) => crate::tls::with_bundle(path, field)?,
-            (None, false) => crate::tls::verifying()?,
-        });
-        b.build().map_err(|e| {
+        b = b.tls_backend_preconfigured(self.tls()?);
+        b.build().map(Http::Proxied).map_err(|e| {
             Error::config(
                 "http_client",
                 "could not build the HTTP client (TLS or proxy setup)",
@@ -203,7 +226,7 @@ impl Transport {
 
     /// The pooled client for this call: the process's (driven by the shared runtime), or this
     /// thread's when the thread drives its own calls.
-    pub fn http(&self) -> Result<reqwest::Client> {
+    pub fn http(&self) -> Result<Http> {
         let pid = std::process::id();
         if crate::runtime::driving_here() {
             let mut here = self.here.lock().unwrap_or_else(|p| p.into_inner());
@@ -295,7 +318,10 @@ impl Transport {
         auth_headers: &[(&str, String)],
         timeout: Duration,
     ) -> Result<Incoming> {
-        let http = self.http()?;
+        let http = match self.http()? {
+            Http::Direct(direct) => return direct.send(req, auth_headers, timeout).await,
+            Http::Proxied(http) => http,
+        };
         let method = reqwest::Method::from_bytes(req.method.as_str().as_bytes())
             .expect("static method names are valid");
         let mut rb = http.request(method, &req.url).timeout(timeout);
