@@ -44,12 +44,13 @@ fn voluntary_switches() -> i64 {
     }
 }
 
-/// Allocations per call at most (measured: 124; an answer's text is handed over, not parsed).
-const ALLOCATIONS_PER_CALL: f64 = 160.0;
-/// Voluntary context switches of the process per call at most (measured: 1.0 on the calling
-/// thread's runtime, that is the one sleep while the server answers; 6 when a runtime worker did
-/// the I/O and handed the answer over).
-const SWITCHES_PER_CALL: f64 = 2.0;
+/// Allocations per call at most (measured: 69 on hyper-util's client, 124 on reqwest's; an
+/// answer's text is handed over, not parsed).
+const ALLOCATIONS_PER_CALL: f64 = 90.0;
+/// Voluntary context switches of the process per call at most (measured: 0.01 to 1.0 on the
+/// calling thread's runtime — at most the one sleep while the server answers; 6 when a runtime
+/// worker did the I/O and handed the answer over).
+const SWITCHES_PER_CALL: f64 = 1.5;
 
 #[test]
 fn one_blocking_read_stays_within_its_budget() {
