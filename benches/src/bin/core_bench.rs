@@ -14,7 +14,7 @@ use hcpartner::{Client, Config};
 use serde_json::json;
 
 const OP: &str = "list_sub_customers";
-/// An Authorization header of a signed request's length, for the reqwest-alone row.
+/// An Authorization header of a signed request's length, for the HTTP-stack-alone row.
 const AUTHORIZATION: &str =
     "SDK-HMAC-SHA256 Access=BENCHAK, SignedHeaders=content-type;host;x-domain-id;x-sdk-date, \
      Signature=4b5f1e0d2c3a49d8a7e6f5041322110ffeeddccbbaa99887766554433221100f";
@@ -137,36 +137,42 @@ fn main() {
         .collect();
     summary("facade::call_blocking (Python sync, C)", &rates);
 
-    // The HTTP stack alone (reqwest on a current-thread runtime, the same POST with headers of a
-    // signed request's size, the body read as bytes): the part of the rows above that is not ours.
-    let http = reqwest::Client::builder()
-        .tcp_nodelay(true)
-        .build()
-        .expect("a reqwest client");
-    let target = format!("{url}/v2/partners/sub-customers/query");
+    // The HTTP stack alone (hyper-util's pooled client, as the core's transport uses it, on a
+    // current-thread runtime; the same POST with headers of a signed request's size, the body
+    // collected): the part of the rows above that is not ours.
+    let http = {
+        let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        connector.set_nodelay(true);
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build::<_, http_body_util::Full<bytes::Bytes>>(connector)
+    };
+    let target: hyper::Uri = format!("{url}/v2/partners/sub-customers/query")
+        .parse()
+        .expect("a URI");
     let rates: Vec<f64> = (0..repeats)
         .map(|_| {
             rate(seconds, || {
                 for _ in 0..50 {
                     local.block_on(async {
-                        let r = http
-                            .post(&target)
+                        let request = hyper::Request::post(target.clone())
                             .header("content-type", "application/json;charset=UTF-8")
                             .header("x-sdk-date", "20261201T000000Z")
                             .header("x-domain-id", "0a1b2c3d")
                             .header("authorization", AUTHORIZATION)
-                            .body(r#"{"offset":0,"limit":10}"#)
-                            .send()
-                            .await
-                            .expect("a response");
-                        std::hint::black_box(r.bytes().await.expect("a body"));
+                            .body(http_body_util::Full::new(bytes::Bytes::from_static(
+                                br#"{"offset":0,"limit":10}"#,
+                            )))
+                            .expect("a request");
+                        let r = http.request(request).await.expect("a response");
+                        let body = http_body_util::BodyExt::collect(r.into_body()).await;
+                        std::hint::black_box(body.expect("a body").to_bytes());
                     });
                 }
                 50
             })
         })
         .collect();
-    summary("reqwest alone, same request size, unsigned", &rates);
+    summary("HTTP stack alone (hyper-util), unsigned", &rates);
 
     for in_flight in [16usize, 64] {
         let rates: Vec<f64> = (0..repeats)
