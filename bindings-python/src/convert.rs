@@ -116,7 +116,8 @@ impl<'py> Build for PyBuild<'py> {
     }
 }
 
-/// A result from its JSON text by jiter (keys cached, non-integral numbers as exact
+/// A result from its JSON text by jiter (strings of up to 64 bytes cached: keys and repeated
+/// values such as codes and statuses are made once; non-integral numbers as exact
 /// `Decimal`s); then only the fields the model types otherwise are corrected: a `decimal`
 /// written as an integer becomes a `Decimal`, a `float` a `float`. The values `PyBuild` makes,
 /// for a fraction of its cost.
@@ -131,7 +132,7 @@ pub fn from_json<'py>(
     } else {
         let parse = jiter::PythonParse {
             allow_inf_nan: false,
-            cache_mode: jiter::StringCacheMode::Keys,
+            cache_mode: jiter::StringCacheMode::All,
             partial_mode: jiter::PartialMode::Off,
             catch_duplicate_keys: false,
             float_mode: jiter::FloatMode::Decimal,

@@ -92,7 +92,10 @@ pub(crate) fn outcome(op: &Operation, resp: &Incoming, want: Want) -> Result<Bod
             // read whose body has no `"error_code"` skips it (a SIMD search instead of a parse):
             // its JSON is checked as the face builds its result. A state change always takes
             // it, so an unreadable success is known here, as applied.
-            let may_carry_code = memchr::memmem::find(&resp.body, b"\"error_code\"").is_some();
+            // The searcher is built once: building it costs as much as the search.
+            static ERROR_CODE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+                std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"error_code\""));
+            let may_carry_code = ERROR_CODE.find(&resp.body).is_some();
             if !empty && (may_carry_code || !op.effect.is_idempotent()) {
                 let probe: Probe =
                     serde_json::from_slice(&resp.body).map_err(|e| undecodable(op, resp, e))?;
