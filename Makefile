@@ -6,6 +6,8 @@
 # Rust (cargo, clippy, rustfmt), python3 and node/npm come with the machine image; the rest is
 # installed here: Python packages into build/venv, npm packages by `npm ci`, Rust crates by cargo.
 
+# bash: the suites' output goes through tee, and a failure must not be lost in the pipe.
+SHELL := /bin/bash
 CARGO ?= cargo
 PYTHON ?= python3
 VENV := build/venv
@@ -14,19 +16,42 @@ NPM ?= npm
 NODE ?= node
 NODE_PKG := bindings-node
 export CARGO_TERM_COLOR ?= never
+# The secrets check (tests/secrets/scan.py, run by test-secrets): the suites run with the core's
+# events at debug (Rust: the soak's subscriber; Python: logging; Node: a logger) into SECRETS,
+# their whole output is kept there too, and every emulator records the secrets it holds and issues.
+SECRETS := $(abspath build/secrets)
+SECRETS_ENV := HCP_SECRETS_DIR=$(SECRETS) HCP_EMULATOR_SECRETS=$(SECRETS)/emulator-secrets.txt
+KEEP = 2>&1 | tee $(SECRETS)/$(1).out; exit $${PIPESTATUS[0]}
 
-.PHONY: demo test test-rust test-python test-c test-node lint fmt check-tools venv wheel emulator addon bench bench-signer bench-python bench-c bench-node vectors generate header lib-c install fuzz dist dist-check
+.PHONY: demo test test-secrets secrets-clean test-rust test-python test-c test-node lint fmt check-tools venv wheel emulator addon bench bench-signer bench-python bench-c bench-node vectors generate header lib-c install fuzz dist dist-check
 
 demo: check-tools wheel emulator
 	$(CARGO) run -q -p hcpartner-emulator --example partner_tour
 	@echo; echo "=== the same tour from Python ==="
 	HCP_EMULATOR=target/debug/hcpartner-emulator $(PY) bindings-python/examples/partner_tour.py
 
-test: check-tools lint test-rust test-python test-c test-node dist-check
+test: check-tools secrets-clean lint test-rust test-python test-c test-node test-secrets dist-check
+
+secrets-clean:
+	rm -rf $(SECRETS)
 
 test-rust:
-	$(CARGO) test --workspace --all-targets
+	mkdir -p $(SECRETS)
+	$(SECRETS_ENV) $(CARGO) test --workspace --all-targets $(call KEEP,rust)
 	$(CARGO) test --workspace --doc
+
+# The demo at debug (Rust: RUST_LOG; Python: logging at DEBUG), then the scan of everything the
+# demo and the suites printed, logged and raised for the secrets they used: any hit fails.
+test-secrets: wheel emulator
+	mkdir -p $(SECRETS)
+	RUST_LOG=hcpartner=debug,hcpartner_emulator=debug $(SECRETS_ENV) \
+		$(CARGO) run -q -p hcpartner-emulator --example partner_tour > $(SECRETS)/demo-rust.out 2>&1
+	$(SECRETS_ENV) HCP_EMULATOR=target/debug/hcpartner-emulator $(PY) -c 'import logging, runpy, sys; \
+		logging.basicConfig(level=logging.DEBUG); sys.argv[0] = "partner_tour.py"; \
+		runpy.run_path("bindings-python/examples/partner_tour.py", run_name="__main__")' > $(SECRETS)/demo-python.out 2>&1
+	$(PYTHON) tests/secrets/scan.py $(SECRETS) --require demo-rust.out --require demo-python.out \
+		--require rust.out --require rust-soak.log --require python.out --require python-debug.log \
+		--require c.out --require c-errors.log --require node.out --require 'node-debug.*.log'
 
 lint:
 	$(CARGO) fmt --all --check
@@ -64,7 +89,8 @@ emulator:
 	$(CARGO) build -q -p hcpartner-emulator
 
 test-python: wheel emulator
-	HCP_EMULATOR=target/debug/hcpartner-emulator $(PY) -m pytest -c tests/python/pytest.ini tests/python -q -p no:cacheprovider
+	mkdir -p $(SECRETS)
+	$(SECRETS_ENV) HCP_EMULATOR=target/debug/hcpartner-emulator $(PY) -m pytest -c tests/python/pytest.ini tests/python -q -p no:cacheprovider $(call KEEP,python)
 	HCP_TYPING_VENV=$(abspath $(VENV)) PYTHON=$(abspath $(PY)) bash bindings-python/tests/check_types.sh
 
 # The C library. `make install PREFIX=DIR` builds it (release; C_PROFILE=debug shares the test
@@ -96,7 +122,8 @@ test-c: emulator
 	@command -v valgrind >/dev/null && command -v pkg-config >/dev/null && pkg-config --exists libcjson || \
 		{ apt-get update -qq && apt-get install -y -qq valgrind pkg-config libcjson-dev g++ >/dev/null; }
 	$(MAKE) -s install PREFIX=$(abspath build/c/prefix) C_PROFILE=debug
-	HCP_EMULATOR=$(abspath target/debug/hcpartner-emulator) bash tests/c/run.sh
+	mkdir -p $(SECRETS)
+	$(SECRETS_ENV) HCP_EMULATOR=$(abspath target/debug/hcpartner-emulator) bash tests/c/run.sh $(call KEEP,c)
 
 # The npm dependencies (@napi-rs/cli, typescript) exactly as locked.
 $(NODE_PKG)/node_modules/.installed: $(NODE_PKG)/package-lock.json
@@ -110,7 +137,8 @@ addon: $(NODE_PKG)/node_modules/.installed
 	if command -v strip >/dev/null; then strip --strip-debug $(NODE_PKG)/hcpartner.*.node; fi
 
 test-node: addon emulator
-	HCP_EMULATOR=target/debug/hcpartner-emulator $(NODE) --test tests/node/
+	mkdir -p $(SECRETS)
+	$(SECRETS_ENV) HCP_EMULATOR=target/debug/hcpartner-emulator $(NODE) --test tests/node/ $(call KEEP,node)
 
 # Side-by-side benchmarks against the official SDKs (release builds; not part of `make test`).
 bench: bench-signer bench-python bench-c bench-node

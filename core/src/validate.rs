@@ -13,6 +13,10 @@
 //! - a value outside its enum or limits (numeric bounds, compared exactly for decimals; decimal
 //!   places; length bounds for strings and lists).
 //!
+//! - a string longer than [`MAX_STRING_CHARS`] anywhere in the parameters, nested models' unknown
+//!   keys included: no parameter of the service is near that long, and a 10 MB value is a mistake
+//!   to report, not a request to send.
+//!
 //! Field paths look like `customer_infos[2].customer_id`. Messages never contain the value of a
 //! secret field (passwords, tokens, SMS codes).
 
@@ -22,6 +26,10 @@ use serde_json::{Map, Value};
 use crate::error::{quote, Error};
 use crate::money;
 use crate::operation::{Field, Location, Operation, Type};
+
+/// The longest string sent in any parameter, in characters. The longest the service documents
+/// is 256; IAM tokens, the longest values a caller may pass on, are under 16 KB.
+pub const MAX_STRING_CHARS: usize = 65_536;
 
 /// Checks `params` against `op`; `Ok` means the call may be sent.
 pub fn validate(op: &Operation, params: &Value) -> Result<(), Error> {
@@ -70,7 +78,31 @@ fn validate_params(op: &Operation, params: &Value) -> Result<(), Error> {
             }
         }
     }
+    for (key, value) in object {
+        check_string_sizes(value, key)?;
+    }
     Ok(())
+}
+
+/// Refuses a string longer than [`MAX_STRING_CHARS`] anywhere in `v` (at `path`).
+fn check_string_sizes(v: &Value, path: &str) -> Result<(), Error> {
+    match v {
+        // Bytes first: a string of no more bytes than the bound has no more characters.
+        Value::String(s) if s.len() > MAX_STRING_CHARS && s.chars().count() > MAX_STRING_CHARS => {
+            Err(Error::invalid_argument(
+                path,
+                format!("is longer than {MAX_STRING_CHARS} characters"),
+            ))
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, item)| check_string_sizes(item, &format!("{path}[{i}]"))),
+        Value::Object(fields) => fields
+            .iter()
+            .try_for_each(|(k, item)| check_string_sizes(item, &format!("{path}.{k}"))),
+        _ => Ok(()),
+    }
 }
 
 /// Checks one field (present or not) at `path`.
@@ -602,6 +634,21 @@ mod tests {
             json!({"project_id": "p", "product_infos": [], "inquiry_precision": 2}),
         );
         assert_eq!(field, "inquiry_precision");
+    }
+
+    #[test]
+    fn no_string_is_longer_than_the_bound_anywhere() {
+        let amount = op("update_customer_account_amount");
+        let huge = "x".repeat(MAX_STRING_CHARS + 1);
+        let (field, message) = err(amount, json!({"customer_id": huge, "amount": 1}));
+        assert_eq!(field, "customer_id");
+        assert_eq!(message, "is longer than 65536 characters");
+        let detail = op("list_customers_balances_detail");
+        let nested = json!({"customer_infos": [{"customer_id": "c", "note": {"x": [huge]}}]});
+        assert_eq!(err(detail, nested).0, "customer_infos[0].note.x[0]");
+        // Characters, not bytes: 65,536 three-byte characters are let through.
+        let wide = "\u{4e2d}".repeat(MAX_STRING_CHARS);
+        assert!(validate(amount, &json!({"customer_id": wide, "amount": 1})).is_ok());
     }
 
     #[test]

@@ -89,6 +89,14 @@ async fn balances(client: &Client, customer: &str) -> Result<(String, String)> {
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    // RUST_LOG=hcpartner=debug shows what the client does (make test-secrets runs the tour so).
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .init();
+    }
     let emu = Emulator::start(Options::default())?;
     let creds = emu.credentials().clone();
     println!(

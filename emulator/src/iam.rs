@@ -106,6 +106,7 @@ fn issue(shared: &Shared, mut t: Token) -> Reply {
     t.issued_at = now;
     t.expires_at = now + shared.opts.token_ttl.as_secs().max(1) as i64;
     let value = auth::new_token_value();
+    crate::issued::record(&value);
     let body = token_body(&t, true);
     let mut tokens = shared.tokens.lock().unwrap_or_else(|p| p.into_inner());
     tokens.retain(|_, old| old.expires_at > now - 86_400);
@@ -358,6 +359,8 @@ fn temporary_key(shared: &Shared, req: &Incoming<'_>) -> Result<Reply, Refusal> 
         expires_at,
         principal,
     };
+    crate::issued::record(&key.secret);
+    crate::issued::record(&key.token);
     let body = json!({"credential": {
         "access": access,
         "secret": key.secret,

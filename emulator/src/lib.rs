@@ -27,6 +27,7 @@ pub mod error;
 pub mod faults;
 mod handlers;
 mod iam;
+mod issued;
 pub mod params;
 mod server;
 pub mod state;
@@ -187,6 +188,7 @@ impl Emulator {
     /// Starts on 127.0.0.1 in a background thread with its own runtime; returns once listening.
     pub fn start(opts: Options) -> std::io::Result<Emulator> {
         let creds = Credentials::default();
+        issued::record_configured(&creds);
         let now = util::epoch(std::time::SystemTime::now());
         let state = match &opts.state_file {
             Some(path) if path.exists() && !opts.reseed => state::State::load(path)?,

@@ -10,6 +10,12 @@
 
 extern int hc_failures;
 
+/* With HCP_SECRETS_DIR set (make test), every error the tests free is first written to
+ * c-errors.log there (hcp_error_json: the message, the hint, every field), for
+ * tests/secrets/scan.py: the C face has no logging hook, so its error texts are what it shows. */
+void hc_error_free(hcp_error *err);
+#define hcp_error_free(err) hc_error_free(err)
+
 /* A check: on failure prints where and why, and the test fails (the program goes on). */
 #define CHECK(cond, ...)                                                        \
     do {                                                                        \

@@ -12,6 +12,7 @@ export LD_LIBRARY_PATH=$PREFIX/lib
 : "${HCP_EMULATOR:?set HCP_EMULATOR to the hcpartner-emulator binary}"
 export HCP_EMULATOR HCP_VECTORS=$PWD/tests/vectors/signing.json
 mkdir -p "$OUT/bin" "$OUT/asan"
+if [ -n "${HCP_SECRETS_DIR:-}" ]; then : >"$HCP_SECRETS_DIR/c-errors.log"; fi # harness.c appends
 
 CFLAGS="-std=gnu11 -Wall -Wextra -Werror -g -O1 $(pkg-config --cflags hcpartner libcjson)"
 LIBS="$(pkg-config --libs hcpartner libcjson) -lpthread"

@@ -1,6 +1,7 @@
 /* Each error path with its stable code and report, from real emulator answers and faults (and a
  * local server that answers HTML); a dropped connection on a money call; NULL and invalid UTF-8
- * in every argument of every function; outputs untouched on failure; _free(NULL). */
+ * in every argument of every function; bad amounts, wrong types and 10 MB strings that send nothing;
+ * outputs untouched on failure; _free(NULL). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -53,6 +54,79 @@ static void invalid_argument_names_the_field(void) {
     hcp_error_free(err);
     CHECK(hc_stat("update_customer_account_amount", "received") == 0 && hc_stat("list_sub_customers", "received") == 0,
           "nothing was sent");
+    hcp_client_free(c);
+}
+
+/* Requests the emulator received, summed over every operation. */
+static int received_total(void) {
+    char *body = hc_admin("GET", "/_emulator/stats", NULL);
+    cJSON *stats = body ? cJSON_Parse(body) : NULL;
+    int n = 0;
+    const cJSON *op = NULL;
+    cJSON_ArrayForEach(op, cJSON_GetObjectItem(stats, "ops")) {
+        n += cJSON_GetObjectItem(op, "received")->valueint;
+    }
+    CHECK(stats != NULL, "the emulator's stats");
+    cJSON_Delete(stats);
+    free(body);
+    return n;
+}
+
+/* Amounts that are no amount, wrong types, 10 MB strings, invalid UTF-8 and unknown names through
+ * hcp_call: each names its field (or the argument, for text that is no JSON or no UTF-8) and the
+ * emulator received nothing at all. */
+static void bad_input_sends_nothing(void) {
+    hcp_client *c = hc_client("");
+    hcp_error *err = NULL;
+    char *out = NULL;
+    int before = received_total();
+    static const char *const money[][2] = {
+        {"{\"customer_id\": \"c\", \"amount\": NaN}", "params_json"},
+        {"{\"customer_id\": \"c\", \"amount\": Infinity}", "params_json"},
+        {"{\"customer_id\": \"c\", \"amount\": 1e999}", "amount"},
+        {"{\"customer_id\": \"c\", \"amount\": -0.01}", "amount"},
+        {"{\"customer_id\": \"c\", \"amount\": 0}", "amount"},
+        {"{\"customer_id\": \"c\", \"amount\": 1.005}", "amount"},
+        {"{\"customer_id\": \"c\", \"amount\": \"1.005\"}", "amount"},
+        {"{\"customer_id\": \"c\", \"amount\": 1e30}", "amount"},
+        {"{\"customer_id\": \"c\", \"amount\": \"NaN\"}", "amount"},
+        {"{\"customer_id\": \"c\", \"amount\": \"Infinity\"}", "amount"},
+        {"{\"customer_id\": \"c\", \"amount\": true}", "amount"},
+        {"{\"customer_id\": \"c\", \"amount\": null}", "amount"},
+        {"{\"customer_id\": \"c\", \"amount\": [1]}", "amount"},
+        {"{\"customer_id\": 5, \"amount\": 1}", "customer_id"},
+        {"{\"customer_id\": \"" BAD_UTF8 "\", \"amount\": 1}", "params_json"},
+        {"{\"amount\": 1}", "customer_id"},
+        {"[1]", "params"},
+    };
+    for (size_t i = 0; i < sizeof money / sizeof money[0]; i++) {
+        INVALID(money[i][1], money[i][0], hcp_call(c, "update_customer_account_amount", money[i][0], &out, &err));
+    }
+    INVALID("face_value", "face value -0.5",
+            hcp_call(c, "create_partner_coupons", "{\"quota_id\": \"Q\", \"customer_ids\": [\"c\"], \"face_value\": -0.5}",
+                     &out, &err));
+    INVALID("limit", "limit \"ten\"", hcp_call(c, "list_sub_customers", "{\"limit\": \"ten\"}", &out, &err));
+    INVALID("no_such_field", "unknown key", hcp_call(c, "list_sub_customers", "{\"no_such_field\": 1}", &out, &err));
+    INVALID("operation", "unknown operation", hcp_call(c, "no_such_operation", "{}", &out, &err));
+    INVALID("operation", "empty operation", hcp_call(c, "", "{}", &out, &err));
+
+    /* 10 MB: in a field with a length limit and in one without; the message stays short. */
+    size_t huge = 10u * 1000 * 1000;
+    char *params = malloc(huge + 64);
+    const char *fields[] = {"account_name", "customer_id"};
+    const char *ops[] = {"list_sub_customers", "update_customer_account_amount"};
+    for (int k = 0; k < 2; k++) {
+        int n = sprintf(params, "{\"%s\": \"", fields[k]);
+        memset(params + n, 'x', huge);
+        strcpy(params + n + huge, k ? "\", \"amount\": 1}" : "\"}");
+        err = NULL;
+        CHECK(hcp_call(c, ops[k], params, &out, &err) == HCP_INVALID_ARGUMENT, "10 MB %s", fields[k]);
+        CHECK(strlen(hc_s(hcp_error_message(err))) < 600, "a short message: %zu bytes", strlen(hc_s(hcp_error_message(err))));
+        invalid(HCP_INVALID_ARGUMENT, err, fields[k], "10 MB");
+    }
+    free(params);
+    CHECK(out == NULL, "no output written by a failed call");
+    CHECK(received_total() == before, "nothing reached the service: %d requests before, %d after", before, received_total());
     hcp_client_free(c);
 }
 
@@ -324,6 +398,7 @@ static void null_and_bad_utf8_in_every_argument(void) {
 int main(void) {
     static const hc_test tests[] = {
         {"invalid_argument_names_the_field", invalid_argument_names_the_field},
+        {"bad_input_sends_nothing", bad_input_sends_nothing},
         {"bad_options_name_the_option", bad_options_name_the_option},
         {"auth_error_hides_the_secret_and_is_not_retried", auth_error_hides_the_secret_and_is_not_retried},
         {"api_error_carries_code_status_and_request_id", api_error_carries_code_status_and_request_id},

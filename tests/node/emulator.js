@@ -1,6 +1,10 @@
 'use strict';
 // One emulator process per test file (the `hcpartner-emulator` binary), reset before each test,
 // and helpers for its admin API (faults, stats). Everything talks to 127.0.0.1 only.
+// With HCP_SECRETS_DIR set (make test), each test file runs with a `logger` at debug (the core's
+// events are the process's: one client with a logger receives them all) writing to
+// node-debug.FILE.log there, and the text of every hcpartner error made goes there too, for
+// tests/secrets/scan.py.
 
 const { spawn } = require('node:child_process');
 const path = require('node:path');
@@ -12,6 +16,28 @@ const hcp = require('../../bindings-node');
 process.env.HCPARTNER_METADATA_DISABLED = '1';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const SECRETS_DIR = process.env.HCP_SECRETS_DIR;
+let debugClient = null; // lives as long as the test file: the logger stays attached
+
+function debugLog() {
+  if (!SECRETS_DIR || debugClient) return;
+  const fs = require('node:fs');
+  const util = require('node:util');
+  const fd = fs.openSync(path.join(SECRETS_DIR, `node-debug.${path.basename(process.argv[1] || 'node')}.log`), 'w');
+  const write = (line) => fs.writeSync(fd, `${line}\n`);
+  const logger = Object.fromEntries(['debug', 'info', 'warn', 'error'].map((m) => [m, (text) => write(`${m} ${text}`)]));
+  debugClient = new hcp.Client({ endpoint: 'http://127.0.0.1:9', logger });
+  // Every hcpartner error passes through this constructor (HcpError's `super`), its report set
+  // once the constructors have run.
+  class Recorded extends Error {
+    constructor(message, options) {
+      super(message, options);
+      queueMicrotask(() => write(`${this.constructor.name} ${util.inspect(this, { depth: 5 })} ${JSON.stringify(this)}`));
+    }
+  }
+  Object.setPrototypeOf(hcp.HcpError, Recorded);
+  Object.setPrototypeOf(hcp.HcpError.prototype, Recorded.prototype);
+}
 const BINARY = process.env.HCP_EMULATOR || path.join(ROOT, 'target', 'debug', 'hcpartner-emulator');
 
 class Emulator {
@@ -86,8 +112,12 @@ function start(args = []) {
   });
 }
 
-/** Registers the hooks of a test file and returns the emulator holder (`emu.current`). */
-function useEmulator(args = []) {
+/**
+ * Registers the hooks of a test file and returns the emulator holder (`emu.current`). `debug:
+ * false` keeps the core's events off in this process (the load test: 2 events per read).
+ */
+function useEmulator(args = [], { debug = true } = {}) {
+  if (debug) debugLog();
   const holder = { current: null };
   before(async () => {
     holder.current = await start(args);

@@ -1,5 +1,8 @@
 """Fixtures: one emulator process for the session (the `hcpartner-emulator` binary), reset before
-each test, plus helpers for its admin API (faults, stats)."""
+each test, plus helpers for its admin API (faults, stats). With ``HCP_SECRETS_DIR`` set (``make
+test``), the suite runs with hcpartner's logging at DEBUG into ``python-debug.log`` there, and the
+text of every hcpartner error made (str, repr, every attribute) goes there too, for
+tests/secrets/scan.py."""
 
 from __future__ import annotations
 
@@ -18,6 +21,32 @@ import hcpartner
 os.environ["HCPARTNER_METADATA_DISABLED"] = "1"
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _debug_log(directory: str) -> None:
+    import logging
+
+    handler = logging.FileHandler(Path(directory) / "python-debug.log", mode="w", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.DEBUG)
+    log = logging.getLogger("hcpartner")
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG)
+    errors = logging.getLogger("hcpartner_tests.errors")  # not under `hcpartner`: a level set there stays
+    errors.addHandler(handler)
+    errors.setLevel(logging.DEBUG)
+    errors.propagate = False
+    init = hcpartner.HcpError.__init__
+
+    def recording_init(self: hcpartner.HcpError, message: str, **report: Any) -> None:
+        init(self, message, **report)
+        errors.debug("%s %r %r", type(self).__name__, self, vars(self))
+
+    hcpartner.HcpError.__init__ = recording_init  # type: ignore[method-assign]
+
+
+if os.environ.get("HCP_SECRETS_DIR"):
+    _debug_log(os.environ["HCP_SECRETS_DIR"])
 
 
 def _emulator_binary() -> str:

@@ -152,6 +152,10 @@ async fn one(
         *tally.lock().unwrap().faults.entry(name).or_default() += 1;
     }
     let r = via.call_with_meta(op, params).await;
+    if let Err(e) = &r {
+        tracing::debug!(target: "soak", error = %e, report = ?e, "call failed");
+        // for the secrets scan
+    }
     let mut t = tally.lock().unwrap();
     if let (Ok((v, _)), "create_partner_coupons") = (&r, op) {
         if let Some(c) = v["coupon_infos"][0]["coupon_id"].as_str() {
@@ -205,8 +209,26 @@ fn applied(state: &hcpartner_emulator::state::State, op: &str, mark: &Mark) -> u
     }
 }
 
+/// With `HCP_SECRETS_DIR` set (`make test`), the core's and the emulator's events at DEBUG and
+/// every error of the soak go to `rust-soak.log` there, which tests/secrets/scan.py scans.
+fn debug_log() {
+    let Some(dir) = std::env::var_os("HCP_SECRETS_DIR") else {
+        return;
+    };
+    let file = std::fs::File::create(std::path::Path::new(&dir).join("rust-soak.log"))
+        .expect("the soak's debug log");
+    tracing_subscriber::fmt()
+        .with_writer(Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(tracing_subscriber::EnvFilter::new(
+            "hcpartner=debug,hcpartner_emulator=debug,soak=debug",
+        ))
+        .init();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_thousand_calls_through_faults_move_money_only_once() {
+    debug_log();
     let seed = std::env::var("HCP_SOAK_SEED")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
     _C = TypeVar("_C", bound="_Base")
 
+from collections import abc as _abc  # loaded by the interpreter at start-up
+
 from . import _native
 from ._async_operations import AsyncOperations
 from ._client_base import ClientBase, Retry, Timeouts
@@ -75,6 +77,10 @@ def to_dataframe(items: Iterable[Mapping[str, Any]], *, decimal: str = "exact") 
 
 
 def _merge(params: Optional[Mapping[str, Any]], kwargs: Mapping[str, Any]) -> Dict[str, Any]:
+    if params is not None and not isinstance(params, _abc.Mapping):
+        # dict() would take a list of pairs as params, and fail on anything else with a TypeError.
+        raise InvalidArgument(f"`params`: parameters must be a mapping (a dict), got {type(params).__name__}",
+                              kind="InvalidArgument", code=100, field="params", dispatch="not_sent")
     merged: Dict[str, Any] = dict(params or {})
     merged.update(kwargs)
     return {k: v for k, v in merged.items() if v is not None}

@@ -85,6 +85,7 @@ pub fn create_sub_customer(ctx: &mut Ctx<'_>) -> ApiResult<Value> {
         None => format!("hcp_{}", hex_id(6)),
     };
     if let Some(pw) = p.str("password")? {
+        crate::issued::record(&pw);
         if pw.chars().count() < 8 {
             return Err(ApiError::new(
                 400,
