@@ -102,3 +102,12 @@ def test_to_dataframe_without_pandas_says_what_to_install(monkeypatch) -> None: 
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match="pip install pandas"):
         hcpartner.to_dataframe([{"a": 1}])
+
+
+def test_the_async_client_loads_on_first_use() -> None:
+    code = ("import sys, hcpartner; before = sorted(m for m in ('collections', 'hcpartner._async_operations', "
+            "'asyncio') if m in sys.modules); from hcpartner import AsyncClient; "
+            "print(before, AsyncClient.__module__, hcpartner.AsyncClient is AsyncClient, "
+            "'hcpartner._async_operations' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[] hcpartner True True", out

@@ -22,6 +22,7 @@ TYPE_CHECKING = False  # `typing` is slow to import: for type checkers only
 if TYPE_CHECKING:
     from typing import Any, Dict, Iterable, List, Mapping, Optional, TypeVar, Union
 
+    from ._aio import AsyncClient
     from ._client_base import CallOptions
     from ._map import MapItem, MapResults
     from ._paginate import AsyncPaginator, Paginator
@@ -30,10 +31,11 @@ if TYPE_CHECKING:
 
     _C = TypeVar("_C", bound="_Base")
 
-from collections import abc as _abc  # loaded by the interpreter at start-up
+# collections.abc's classes, from the module the interpreter loads at start-up (importing
+# `collections` for them would add about 3 ms to `import hcpartner`).
+import _collections_abc as _abc
 
 from . import _native
-from ._async_operations import AsyncOperations
 from ._client_base import ClientBase, Retry, Timeouts
 from ._native import refresh_logging, sign_request
 from ._operations import OPERATIONS, SyncOperations
@@ -43,10 +45,11 @@ from .credentials import (AkSk, AssumeRole, Credentials, Password, Provider, Tok
 from .errors import (ApiError, AuthError, ConnectionError, DecodeError, HcpError, InternalError,
                      InterruptedOutcomeUnknown, InvalidArgument, OutcomeUnknown, ThrottledError, TimeoutError)
 
-# Made on first use: CancelledOutcomeUnknown derives from asyncio's CancelledError (asyncio is slow
-# to import), the rest import what only paginators and fan-outs need.
-_LAZY = {"CancelledOutcomeUnknown": "errors", "Paginator": "_paginate", "AsyncPaginator": "_paginate",
-         "MapResults": "_map", "MapItem": "_map"}
+# Made on first use: AsyncClient (its coroutines are a module as large as the client's methods),
+# CancelledOutcomeUnknown (it derives from asyncio's CancelledError, and asyncio is slow to
+# import); the rest import what only paginators and fan-outs need.
+_LAZY = {"AsyncClient": "_aio", "CancelledOutcomeUnknown": "errors", "Paginator": "_paginate",
+         "AsyncPaginator": "_paginate", "MapResults": "_map", "MapItem": "_map"}
 
 
 def __getattr__(name: str) -> Any:
@@ -203,70 +206,3 @@ class Client(_Base, SyncOperations):
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
-
-
-class AsyncClient(_Base, AsyncOperations):
-    """The asyncio client: every operation is a coroutine; many can be in flight at once.
-    Cancelling one (or a timeout around it) stops a read at once; see
-    ``CancelledOutcomeUnknown`` for state changes."""
-
-    async def _call(self, operation: str, params: Dict[str, Any], options: Optional[CallOptions] = None) -> Dict[str, Any]:
-        fut, control = self._native.call_async(operation, params, self._opts(options))
-        try:
-            result: Dict[str, Any] = await fut
-        except BaseException as cancelled:
-            import asyncio  # loaded already: this is an asyncio call
-
-            if not isinstance(cancelled, asyncio.CancelledError):
-                raise
-            abandoned = control.cancel()
-            if abandoned is not None:
-                raise abandoned from cancelled
-            raise
-        return result
-
-    async def call(self, operation: OperationName, params: Optional[Mapping[str, Any]] = None, /, *,
-                   _options: Optional[CallOptions] = None, **kwargs: Any) -> Result:
-        """Calls any operation by name with flat params (wire names), validated before sending."""
-        result: Result = await self._call(operation, _merge(params, kwargs), _options)  # type: ignore[assignment]
-        return result
-
-    def paginate(self, operation: PaginatedOperation, params: Optional[Mapping[str, Any]] = None, /, *,
-                 max_items: Optional[int] = None, progress: bool = False, _options: Optional[CallOptions] = None,
-                 **kwargs: Any) -> AsyncPaginator:
-        from ._paginate import AsyncPaginator
-
-        return AsyncPaginator(self._native, operation, _merge(params, kwargs), False, self._opts(_options),
-                              max_items, progress)
-
-    def pages(self, operation: PaginatedOperation, params: Optional[Mapping[str, Any]] = None, /, *,
-              progress: bool = False, _options: Optional[CallOptions] = None, **kwargs: Any) -> AsyncPaginator:
-        from ._paginate import AsyncPaginator
-
-        return AsyncPaginator(self._native, operation, _merge(params, kwargs), True, self._opts(_options), None,
-                              progress)
-
-    async def map(self, operation: OperationName, params: Iterable[Mapping[str, Any]], /, *, concurrency: int = 8,
-                  progress: bool = False, _options: Optional[CallOptions] = None, **common: Any) -> MapResults:
-        """``Client.map`` as a coroutine: cancelling it drops the reads and unsent items; a state
-        change already on the wire goes on and is reported (``CancelledOutcomeUnknown``)."""
-        from . import _map
-
-        items = _map.items_of(params, common)
-        return await _map.run_async(self._native, operation, items, self._opts(_options), concurrency, progress)
-
-    def for_customer(
-        self, agency_name: str, *, customer_id: Optional[str] = None, customer_name: Optional[str] = None
-    ) -> "AsyncClient":
-        view = AsyncClient(_native_client=self._for_customer(agency_name, customer_id, customer_name))
-        view._options = self._options
-        return view
-
-    async def close(self) -> None:
-        """Nothing to release eagerly. Kept for ``async with`` blocks."""
-
-    async def __aenter__(self) -> "AsyncClient":
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        await self.close()
