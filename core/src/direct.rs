@@ -4,7 +4,9 @@
 //! 40 K instructions of a call's 160 K (callgrind, benches/src/bin/core_bench.rs).
 //!
 //! Timeouts as reqwest's: `timeout` bounds the whole exchange, `read_timeout` each wait for bytes
-//! (the response head, then every body frame), the connector's `connect_timeout` the connect.
+//! (the response head, then every body frame), the connector's `connect_timeout` the connect. On
+//! a new connection the wait for the head includes connecting; with `connect_timeout` shorter
+//! than `read_timeout` (the defaults) a slow connect still ends as a connect failure, not sent.
 
 use std::time::Duration;
 
