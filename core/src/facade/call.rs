@@ -45,12 +45,8 @@ impl Answer {
 
     /// The result as a `serde_json::Value` (declared response headers included).
     pub fn into_value(self) -> Result<Value> {
-        let (op, meta) = (self.op.name, self.meta);
-        self.body.into_value().map_err(|e| {
-            e.with_operation(op)
-                .with_status(meta.status)
-                .with_request_id(meta.request_id)
-        })
+        let (op, meta) = (self.op, self.meta);
+        self.body.into_value().map_err(|e| about(op, &meta, e))
     }
 
     /// The result built by a face's builder, numbers by the response model, straight from the
@@ -82,15 +78,12 @@ impl Answer {
     /// The `Decode` error of this answer (a face found its text unreadable).
     pub fn unreadable(&self, why: impl std::fmt::Display) -> Error {
         let excerpt = self.raw().map(|(json, _)| json).unwrap_or_default();
-        Error::new(
+        let e = Error::new(
             ErrorKind::Decode,
             Dispatch::Responded,
             format!("the response is not valid JSON: {why}"),
-        )
-        .with_operation(self.op.name)
-        .with_status(self.meta.status)
-        .with_request_id(self.meta.request_id.clone())
-        .with_body_excerpt(excerpt)
+        );
+        about(self.op, &self.meta, e).with_body_excerpt(excerpt)
     }
 
     /// Whether the answer's own text means the same to a face that reads every JSON number as a
@@ -172,6 +165,13 @@ pub async fn guard<T>(dispatch: Dispatch, fut: impl Future<Output = Result<T>>) 
             Err(Error::internal(format!("internal error: {text}"), dispatch))
         }
     }
+}
+
+/// `e` said of the answer of `op`: its operation, status and request id.
+fn about(op: &Operation, meta: &Meta, e: Error) -> Error {
+    e.with_operation(op.name)
+        .with_status(meta.status)
+        .with_request_id(meta.request_id.clone())
 }
 
 /// Refuses a blocking call from inside an async runtime (it would deadlock).
