@@ -364,7 +364,8 @@ fn check_len(field: &Field, len: usize, unit: &str, path: &str, secret: bool) ->
     Ok(())
 }
 
-fn kind(v: &Value) -> &'static str {
+/// What a JSON value is, for messages: "a string", "a list", …
+pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

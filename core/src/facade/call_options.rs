@@ -9,6 +9,7 @@ use super::options::{named, RetryOptions, Seconds};
 use crate::error::{Error, Result};
 use crate::per_call::PerCall;
 use crate::retry::RetryConfig;
+use crate::validate::kind;
 
 /// What one call may set for itself. Unknown names are refused.
 #[derive(Clone, Default, Deserialize)]
@@ -74,17 +75,6 @@ impl CallOptions {
             }
         }
         Ok(per)
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }
 
