@@ -113,21 +113,26 @@ fn num(v: f64) -> String {
     }
 }
 
+/// `one of "a", "b"` (or `1, 2`) for a field with allowed values.
+pub fn one_of(f: &Field) -> Option<String> {
+    if f.enum_values.is_empty() {
+        return None;
+    }
+    let values: Vec<String> = f
+        .enum_values
+        .iter()
+        .map(|v| match v {
+            crate::model::EnumValue::Str(s) => format!("{s:?}"),
+            crate::model::EnumValue::Int(i) => i.to_string(),
+        })
+        .collect();
+    Some(format!("one of {}", values.join(", ")))
+}
+
 /// What a field takes besides its type, each a short phrase: allowed values, bounds, lengths,
 /// decimal places, the date form, the site.
 pub fn field_facts(f: &Field) -> Vec<String> {
-    let mut facts = Vec::new();
-    if !f.enum_values.is_empty() {
-        let values: Vec<String> = f
-            .enum_values
-            .iter()
-            .map(|v| match v {
-                crate::model::EnumValue::Str(s) => format!("{s:?}"),
-                crate::model::EnumValue::Int(i) => i.to_string(),
-            })
-            .collect();
-        facts.push(format!("one of {}", values.join(", ")));
-    }
+    let mut facts: Vec<String> = one_of(f).into_iter().collect();
     let l = &f.limits;
     match (l.min, l.max) {
         (Some(a), Some(b)) => facts.push(format!("{} to {}", num(a), num(b))),

@@ -679,18 +679,7 @@ DecimalInput = Union[Decimal, int, float, str]
 "#;
 
 fn field_comment(f: &crate::model::Field) -> String {
-    let mut parts = Vec::new();
-    if !f.enum_values.is_empty() {
-        let vals: Vec<String> = f
-            .enum_values
-            .iter()
-            .map(|v| match v {
-                crate::model::EnumValue::Str(s) => format!("{s:?}"),
-                crate::model::EnumValue::Int(i) => i.to_string(),
-            })
-            .collect();
-        parts.push(format!("one of {}", vals.join(", ")));
-    }
+    let mut parts: Vec<String> = crate::docs::one_of(f).into_iter().collect();
     if f.secret {
         parts.push("secret".to_owned());
     }
