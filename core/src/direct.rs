@@ -19,7 +19,7 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::time::Instant;
 
 use crate::error::{Dispatch, Error, ErrorKind, Result};
-use crate::transport::{is_credential_header, Incoming, Outgoing};
+use crate::transport::{header_value, Incoming, Outgoing};
 
 type Pool = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 
@@ -90,9 +90,7 @@ impl Direct {
             headers.append(header_name(k)?, header_value(k, v)?);
         }
         for (k, v) in auth_headers {
-            let mut value = header_value(k, v)?;
-            value.set_sensitive(is_credential_header(k));
-            headers.append(header_name(k)?, value);
+            headers.append(header_name(k)?, header_value(k, v)?);
         }
         let request = builder
             .body(Full::new(Bytes::copy_from_slice(&req.body)))
@@ -148,15 +146,6 @@ impl Direct {
 fn header_name(name: &str) -> Result<HeaderName> {
     HeaderName::from_bytes(name.as_bytes())
         .map_err(|_| Error::invalid_argument(name, "is not a valid header name"))
-}
-
-fn header_value(name: &str, value: &str) -> Result<HeaderValue> {
-    HeaderValue::from_str(value).map_err(|_| {
-        Error::invalid_argument(
-            name,
-            "contains characters a header cannot carry (CR, LF, NUL)",
-        )
-    })
 }
 
 fn timed_out(status: Option<u16>) -> Error {

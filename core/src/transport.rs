@@ -49,7 +49,7 @@ impl Drop for Outgoing {
 }
 
 /// Headers whose values are credentials: marked sensitive so no HTTP-layer log prints them.
-pub(crate) fn is_credential_header(name: &str) -> bool {
+fn is_credential_header(name: &str) -> bool {
     [
         "Authorization",
         "X-Auth-Token",
@@ -58,6 +58,19 @@ pub(crate) fn is_credential_header(name: &str) -> bool {
     ]
     .iter()
     .any(|h| h.eq_ignore_ascii_case(name))
+}
+
+/// `value` as the header `name` carries it (CR, LF or NUL refused, naming the header), marked
+/// sensitive when it is a credential.
+pub(crate) fn header_value(name: &str, value: &str) -> Result<reqwest::header::HeaderValue> {
+    let mut v = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+        Error::invalid_argument(
+            name,
+            "contains characters a header cannot carry (CR, LF, NUL)",
+        )
+    })?;
+    v.set_sensitive(is_credential_header(name));
+    Ok(v)
 }
 
 /// The governor quota for `per_second` requests per second, if it is one (B2: 1e-20/s once
@@ -329,14 +342,7 @@ impl Transport {
             rb = rb.header(k.as_str(), v.as_str());
         }
         for (k, v) in auth_headers {
-            let mut value = reqwest::header::HeaderValue::from_str(v).map_err(|_| {
-                Error::invalid_argument(
-                    *k,
-                    "contains characters a header cannot carry (CR, LF, NUL)",
-                )
-            })?;
-            value.set_sensitive(is_credential_header(k));
-            rb = rb.header(*k, value);
+            rb = rb.header(*k, header_value(k, v)?);
         }
         if !req.body.is_empty() {
             rb = rb.body(req.body.clone());
