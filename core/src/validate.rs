@@ -86,22 +86,31 @@ fn validate_params(op: &Operation, params: &Value) -> Result<(), Error> {
 
 /// Refuses a string longer than [`MAX_STRING_CHARS`] anywhere in `v` (at `path`).
 fn check_string_sizes(v: &Value, path: &str) -> Result<(), Error> {
+    match too_long_below(v) {
+        None => Ok(()),
+        Some(rest) => Err(Error::invalid_argument(
+            format!("{path}{rest}"),
+            format!("is longer than {MAX_STRING_CHARS} characters"),
+        )),
+    }
+}
+
+/// Where below `v` its first string longer than the bound is (`""`: `v` itself). The path is
+/// written only for the string found: the walk of a valid call allocates nothing.
+fn too_long_below(v: &Value) -> Option<String> {
     match v {
         // Bytes first: a string of no more bytes than the bound has no more characters.
         Value::String(s) if s.len() > MAX_STRING_CHARS && s.chars().count() > MAX_STRING_CHARS => {
-            Err(Error::invalid_argument(
-                path,
-                format!("is longer than {MAX_STRING_CHARS} characters"),
-            ))
+            Some(String::new())
         }
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .try_for_each(|(i, item)| check_string_sizes(item, &format!("{path}[{i}]"))),
+            .find_map(|(i, item)| too_long_below(item).map(|rest| format!("[{i}]{rest}"))),
         Value::Object(fields) => fields
             .iter()
-            .try_for_each(|(k, item)| check_string_sizes(item, &format!("{path}.{k}"))),
-        _ => Ok(()),
+            .find_map(|(k, item)| too_long_below(item).map(|rest| format!(".{k}{rest}"))),
+        _ => None,
     }
 }
 
