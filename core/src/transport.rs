@@ -281,15 +281,13 @@ impl Transport {
         self.clock_offset.load(Ordering::Relaxed)
     }
 
-    /// Records the server's clock; returns whether the offset changed by more than a minute.
-    pub fn learn_clock(&self, server: SystemTime) -> bool {
-        let now = SystemTime::now();
-        let off = match server.duration_since(now) {
+    /// Records the server's clock.
+    pub fn learn_clock(&self, server: SystemTime) {
+        let off = match server.duration_since(SystemTime::now()) {
             Ok(ahead) => ahead.as_secs() as i64,
             Err(behind) => -(behind.duration().as_secs() as i64),
         };
-        let old = self.clock_offset.swap(off, Ordering::Relaxed);
-        (old - off).abs() > 60
+        self.clock_offset.store(off, Ordering::Relaxed);
     }
 
     /// Waits for the client-side rate limit of `op`, if one is configured.
