@@ -17,13 +17,16 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::operation::Operation;
 
+mod faces;
+pub use faces::reconcile_value;
+
 /// Records are looked up this far before the call began and after it gave up: the service's
 /// clock and ours may differ by this much once corrected, and a record may carry the time the
 /// request was queued.
 const SLACK: Duration = Duration::from_secs(300);
 
 /// What an unknown outcome was: enough to find it in the records.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ticket {
     pub operation: String,
     /// The identifying parameters (customer, amount, coupon): never a secret.
@@ -42,6 +45,17 @@ pub enum Verdict {
     /// More than one record fits (the same amount moved twice in the window), or only part of a
     /// coupon batch was issued: the records say what happened, not which call did it.
     Ambiguous,
+}
+
+impl Verdict {
+    /// `applied`, `not_applied` or `ambiguous`, as every face spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Applied => "applied",
+            Verdict::NotApplied => "not_applied",
+            Verdict::Ambiguous => "ambiguous",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -121,6 +135,16 @@ fn text<'a>(v: &'a Value, field: &str) -> Result<&'a str> {
     })
 }
 
+/// The ticket's amount `field` (a ticket can come from a caller: none matches no record).
+fn money(v: &Value, field: &str) -> Result<Decimal> {
+    v.get(field).and_then(decimal).ok_or_else(|| {
+        Error::invalid_argument(
+            field,
+            "the ticket holds no amount here (a number or a numeric string)",
+        )
+    })
+}
+
 /// Every record `op` lists for `params`.
 async fn all(client: &Client, op: &str, mut params: Value) -> Result<Vec<Value>> {
     params["limit"] = json!(100);
@@ -132,18 +156,21 @@ async fn all(client: &Client, op: &str, mut params: Value) -> Result<Vec<Value>>
     Ok(out)
 }
 
+/// What reconciling an error without a ticket is.
+fn not_reconcilable() -> Error {
+    Error::invalid_argument(
+        "error",
+        "only an OutcomeUnknown of a funding, reclaim or coupon call can be reconciled",
+    )
+}
+
 /// Looks the call of `error`'s ticket up in the service's records.
 pub async fn reconcile(client: &Client, error: &Error) -> Result<Reconciliation> {
-    let ticket = error.ticket().ok_or_else(|| {
-        Error::invalid_argument(
-            "error",
-            "only an OutcomeUnknown of a funding, reclaim or coupon call can be reconciled",
-        )
-    })?;
+    let ticket = error.ticket().ok_or_else(not_reconcilable)?;
     reconcile_ticket(client, ticket).await
 }
 
-/// [`reconcile`] from a ticket a face kept (its error report's `reconcile` field).
+/// [`reconcile`] from a ticket a face kept (its error report's `ticket` field).
 pub async fn reconcile_ticket(client: &Client, t: &Ticket) -> Result<Reconciliation> {
     let looked_in = SETTLES
         .iter()
@@ -162,7 +189,7 @@ pub async fn reconcile_ticket(client: &Client, t: &Ticket) -> Result<Reconciliat
             } else {
                 "1"
             };
-            let amount = p.get("amount").and_then(decimal);
+            let amount = Some(money(p, "amount")?);
             let query = json!({"customer_id": text(p, "customer_id")?, "operation_type": kind,
                 "operation_time_begin": from, "operation_time_end": to});
             let found: Vec<Value> = all(client, looked_in, query)
@@ -173,7 +200,7 @@ pub async fn reconcile_ticket(client: &Client, t: &Ticket) -> Result<Reconciliat
             (by_count(found.len()), found)
         }
         "create_partner_coupons" => {
-            let face = p.get("face_value").and_then(decimal);
+            let face = Some(money(p, "face_value")?);
             let customers: Vec<&str> = match p.get("customer_ids") {
                 Some(Value::Array(ids)) => ids.iter().filter_map(Value::as_str).collect(),
                 _ => {
