@@ -40,6 +40,56 @@ export declare class HcpError extends Error {
   readonly attempts: number;
   /** The start of an answer that could not be read. */
   readonly bodyExcerpt: string | null;
+  /**
+   * What an `OutcomeUnknown` of a funding, reclaim or coupon call was (`operation`; `params`:
+   * customer, amount, face value, coupon; `began` and `ended`, Unix seconds by the service's
+   * clock): hand the error, or this, to `client.reconcile` to learn from the service's records
+   * whether it was applied. Holds no secret; none for any other error.
+   */
+  readonly ticket: ReconcileTicket | null;
+}
+
+/**
+ * What an unknown outcome was (`err.ticket` of an OutcomeUnknownError): hand it to
+ * `client.reconcile`.
+ */
+export interface ReconcileTicket {
+  /**
+   * The call whose outcome is unknown (`update_customer_account_amount`,
+   * `reclaim_to_partner_account`, `create_partner_coupons` or `reclaim_partner_coupons`).
+   */
+  readonly operation: string;
+  /**
+   * Its identifying parameters: `customer_id`, `amount`, `customer_ids`, `face_value`, `quota_id`,
+   * `coupon_id` (those it had).
+   */
+  readonly params: Record<string, unknown>;
+  /** When the call began, Unix seconds by the service's clock as the client knew it. */
+  readonly began: number;
+  /** When the client gave up on it, likewise. */
+  readonly ended: number;
+}
+
+/** What `client.reconcile` found in the service's records (keys as the other faces spell them). */
+export interface Reconciliation {
+  /**
+   * What the service's records say of the call: `ambiguous` when more than one record fits (the
+   * same amount moved twice in the window) or only part of a coupon batch was issued: decide from
+   * `records`.
+   */
+  readonly verdict: "applied" | "not_applied" | "ambiguous";
+  /** The call that was settled. */
+  readonly operation: string;
+  /**
+   * The operation whose records were read (`list_partner_adjust_records`,
+   * `list_issued_partner_coupons`).
+   */
+  readonly looked_in: string;
+  /**
+   * The records that decided it, as that operation's items. A "not applied" reflects the records
+   * as of the lookup: look again after a minute before sending the call again.
+   */
+  readonly records: Array<Record<string, unknown>>;
 }
 
 /** InvalidArgument (code 100) Bad input or configuration: `field` names it. Nothing was sent. */
@@ -365,6 +415,11 @@ export interface Client<N extends Num = string> {
   pages<K extends keyof PaginatedOperations>(operation: K, ...args: PaginatedOperations<N>[K]["args"]): Pager<PaginatedOperations<N>[K]["page"]>;
   /** A client acting for a resale customer through assume_role (shares the connection pool). */
   forCustomer(agencyName: string, customer: { customerId: string } | { customerName: string }): Client<N>;
+  /**
+   * Settles an unknown outcome from the service's records: an OutcomeUnknownError of a funding,
+   * reclaim or coupon call (or its `ticket`). Money in `records` as the client's `numbers` say.
+   */
+  reconcile(error: HcpError | ReconcileTicket): Promise<Reconciliation>;
   readonly endpoint: string;
   readonly site: "cn" | "intl";
 

@@ -33,6 +33,13 @@ class HcpError extends Error {
     this.attempts = report.attempts ?? 1;
     /** The start of an answer that could not be read. */
     this.bodyExcerpt = report.body_excerpt ?? null;
+    /**
+     * What an `OutcomeUnknown` of a funding, reclaim or coupon call was (`operation`; `params`:
+     * customer, amount, face value, coupon; `began` and `ended`, Unix seconds by the service's
+     * clock): hand the error, or this, to `client.reconcile` to learn from the service's records
+     * whether it was applied. Holds no secret; none for any other error.
+     */
+    this.ticket = report.ticket ?? null;
   }
 }
 

@@ -1,5 +1,6 @@
 //! `core/api/faces.json`: what every face shows of the face-neutral layer — the error report's
-//! fields, the error kinds with their stable codes, the client options and the credential kinds.
+//! fields, the reconcile ticket and answer, the error kinds with their stable codes, the client
+//! options and the credential kinds.
 //! Each face's writer turns it into that face's shells (Python: `errors.py`, `credentials.py`,
 //! `_client_base.py`; Node: `lib/errors.js`, `lib/credentials.js` and their declarations), so no face spells an option, a credential or an error class on its own.
 
@@ -12,7 +13,8 @@ use serde_json::Value;
 pub struct Item {
     pub name: String,
     /// `string`, `secret`, `int`, `integer`, `number`, `seconds`, `bool`, `object`,
-    /// `credentials`, `map<number>`; a trailing `?` (report fields) means it may be absent.
+    /// `credentials`, `map<number>`, `map<any>`, `list<map<any>>`, `ticket` (an unknown
+    /// outcome's reconcile ticket); a trailing `?` (report fields) means it may be absent.
     pub ty: String,
     pub doc: String,
     pub optional: bool,
@@ -54,6 +56,10 @@ pub enum PythonName {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Faces {
     pub report_fields: Vec<Item>,
+    /// An unknown outcome's reconcile ticket (`facade::reconcile::Ticket`), the report's `ticket`.
+    pub ticket_fields: Vec<Item>,
+    /// What `client.reconcile` answers (`facade::reconcile::Reconciliation`).
+    pub reconciliation_fields: Vec<Item>,
     pub error_kinds: Vec<ErrorKind>,
     /// Python-only error classes (interrupted and cancelled outcomes).
     pub python_error_classes: Vec<ErrorKind>,
@@ -175,6 +181,8 @@ impl Faces {
             .collect::<Result<_, String>>()?;
         let faces = Faces {
             report_fields: items("report_fields")?,
+            ticket_fields: items("ticket_fields")?,
+            reconciliation_fields: items("reconciliation_fields")?,
             error_kinds: kinds("error_kinds")?,
             python_error_classes: kinds("python_error_classes")?,
             options: items("options")?,

@@ -29,6 +29,9 @@ fn py_type(item: &Item) -> String {
         "credentials" => "Credentials".into(),
         "map<number>" => "Mapping[str, float]".into(),
         "map<string>" => "Mapping[str, str]".into(),
+        "map<any>" => "Dict[str, Any]".into(),
+        "list<map<any>>" => "List[Dict[str, Any]]".into(),
+        "ticket" => "ReconcileTicket".into(),
         "path" => "Union[str, os.PathLike[str]]".into(),
         "object" => class_name(&item.name),
         other => format!("Any  # {other}"),
@@ -67,6 +70,30 @@ fn doc(indent: &str, text: &str) -> String {
     out
 }
 
+/// A `TypedDict` of `fields` (every key present), at `indent`, then the plain `dict` it is at
+/// run time (a TypedDict needs `typing`, slow to import) one level up.
+fn typed_dict(name: &str, doc: &str, fields: &[Item]) -> String {
+    let mut s = format!(
+        "\n    class {name}(TypedDict):\n{}\n",
+        docstring("        ", doc)
+    );
+    for field in fields {
+        let _ = writeln!(
+            s,
+            "{}\n        {}: {}",
+            doc_comment("        ", &field.doc),
+            field.name,
+            py_type(field)
+        );
+    }
+    s
+}
+
+/// `#:` comment lines of `text` at `indent`.
+fn doc_comment(indent: &str, text: &str) -> String {
+    doc(&format!("{indent}#: "), text)
+}
+
 fn docstring(indent: &str, text: &str) -> String {
     let body = doc(indent, text);
     let body = body.trim_start();
@@ -96,7 +123,13 @@ pub fn errors_py(f: &Faces) -> String {
     }
     s.push_str("\"\"\"\n\nfrom __future__ import annotations\n\nimport builtins\n\n");
     s.push_str(NO_TYPING);
-    s.push_str("if TYPE_CHECKING:\n    from typing import Any, Dict, Optional, Type\n\n");
+    s.push_str("if TYPE_CHECKING:\n    from typing import Any, Dict, Optional, Type, TypedDict\n");
+    s.push_str(&typed_dict(
+        "ReconcileTicket",
+        "What an unknown outcome was (``OutcomeUnknown.ticket``), for ``client.reconcile``.",
+        &f.ticket_fields,
+    ));
+    s.push_str("else:\n    ReconcileTicket = dict  # a plain dict at run time\n\n");
     let names: Vec<String> = std::iter::once("HcpError".to_owned())
         .chain(f.error_kinds.iter().map(|k| k.python.clone()))
         .chain(f.python_error_classes.iter().map(|k| k.python.clone()))
@@ -352,7 +385,7 @@ pub fn client_base_py(f: &Faces) -> String {
     );
     s.push_str(NO_TYPING);
     s.push_str(
-        "if TYPE_CHECKING:\n    import os\n    from typing import Any, Dict, Literal, Mapping, Optional, TypedDict, Union\n\n    \
+        "if TYPE_CHECKING:\n    import os\n    from typing import Any, Dict, List, Literal, Mapping, Optional, TypedDict, Union\n\n    \
          from .credentials import Credentials\n\nfrom os import fspath as _fspath\n\nfrom . import _native\nfrom .credentials import spec_of\n",
     );
     let objects: Vec<&Item> = f.options.iter().filter(|o| o.ty == "object").collect();
@@ -393,13 +426,18 @@ pub fn client_base_py(f: &Faces) -> String {
             py_type(field)
         );
     }
+    s.push_str(&typed_dict(
+        "Reconciliation",
+        "What ``client.reconcile`` found in the service's records.",
+        &f.reconciliation_fields,
+    ));
     s.push_str(
         "\nelse:\n    # Plain dicts at run time (a TypedDict needs `typing`, slow to import).\n",
     );
     for o in &objects {
         let _ = writeln!(s, "    {} = dict", class_name(&o.name));
     }
-    s.push_str("    CallOptions = dict\n");
+    s.push_str("    CallOptions = dict\n    Reconciliation = dict\n");
     s.push_str(
         "\n\nclass ClientBase:\n    _native: Any\n\n    def __init__(\n        self,\n        *,\n",
     );

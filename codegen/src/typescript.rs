@@ -35,6 +35,7 @@ const CLIENT_MEMBERS: &[&str] = &[
     "paginate",
     "pages",
     "forCustomer",
+    "reconcile",
     "endpoint",
     "site",
     "constructor",
@@ -59,6 +60,8 @@ const RESERVED: &[&str] = &[
     "SignRequest",
     "HcpError",
     "ErrorKind",
+    "ReconcileTicket",
+    "Reconciliation",
 ];
 
 /// A generated file: path relative to [`OUT`], and its text.
@@ -448,6 +451,9 @@ impl<'a> Ctx<'a> {
              \x20 pages<K extends keyof PaginatedOperations>(operation: K, ...args: PaginatedOperations<N>[K][\"args\"]): Pager<PaginatedOperations<N>[K][\"page\"]>;\n\
              \x20 /** A client acting for a resale customer through assume_role (shares the connection pool). */\n\
              \x20 forCustomer(agencyName: string, customer: { customerId: string } | { customerName: string }): Client<N>;\n\
+             \x20 /**\n   * Settles an unknown outcome from the service's records: an OutcomeUnknownError of a funding,\n\
+             \x20  * reclaim or coupon call (or its `ticket`). Money in `records` as the client's `numbers` say.\n   */\n\
+             \x20 reconcile(error: HcpError | ReconcileTicket): Promise<Reconciliation>;\n\
              \x20 readonly endpoint: string;\n  readonly site: \"cn\" | \"intl\";\n",
         );
         for c in self.api.categories() {

@@ -56,6 +56,9 @@ fn ts_type(item: &Item) -> String {
         "credentials" => "Credentials".to_owned(),
         "map<number>" => "Record<string, number>".to_owned(),
         "map<string>" => "Record<string, string>".to_owned(),
+        "map<any>" => "Record<string, unknown>".to_owned(),
+        "list<map<any>>" => "Array<Record<string, unknown>>".to_owned(),
+        "ticket" => "ReconcileTicket".to_owned(),
         "logger" => "Logger".to_owned(),
         "object" => pascal_case(&item.name),
         other => format!("unknown /* {other} */"),
@@ -235,6 +238,16 @@ fn option_fields(s: &mut String, items: &[Item], indent: &str) {
     }
 }
 
+/// An interface of `fields` (every key present, readonly: they describe what came back).
+fn interface(s: &mut String, name: &str, doc: &str, fields: &[Item]) {
+    let _ = write!(s, "\n{}export interface {name} {{\n", jsdoc("", doc));
+    for field in fields {
+        s.push_str(&jsdoc("  ", &field.doc));
+        let _ = writeln!(s, "  readonly {}: {};", field.name, ts_type(field));
+    }
+    s.push_str("}\n");
+}
+
 /// The declarations of the errors, the options and the credentials (part of `index.d.ts`).
 pub fn declarations(f: &Faces) -> String {
     let mut s = String::new();
@@ -263,6 +276,18 @@ pub fn declarations(f: &Faces) -> String {
         let _ = writeln!(s, "  readonly {}: {ty};", camel_case(&r.name));
     }
     s.push_str("}\n");
+    interface(
+        &mut s,
+        "ReconcileTicket",
+        "What an unknown outcome was (`err.ticket` of an OutcomeUnknownError): hand it to `client.reconcile`.",
+        &f.ticket_fields,
+    );
+    interface(
+        &mut s,
+        "Reconciliation",
+        "What `client.reconcile` found in the service's records (keys as the other faces spell them).",
+        &f.reconciliation_fields,
+    );
     for (class, base, k) in kinds(f) {
         let _ = write!(
             s,

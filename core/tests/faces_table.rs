@@ -135,6 +135,48 @@ fn error_kinds_and_report_fields() {
     assert_eq!(keys, names(&f["report_fields"]));
 }
 
+/// The reconcile ticket and answer every face types are the facade's, key for key.
+#[test]
+fn ticket_and_reconciliation_fields() {
+    use hcpartner::facade::reconcile::{Reconciliation, Ticket, Verdict};
+    let f = faces();
+    let ticket = Ticket {
+        operation: "update_customer_account_amount".into(),
+        params: json!({"customer_id": "c", "amount": 1}),
+        began: 1,
+        ended: 2,
+    };
+    let keys = |v: Value| -> BTreeSet<String> { v.as_object().unwrap().keys().cloned().collect() };
+    assert_eq!(
+        keys(serde_json::to_value(&ticket).unwrap()),
+        names(&f["ticket_fields"])
+    );
+    let answer = Reconciliation {
+        verdict: Verdict::Applied,
+        operation: ticket.operation.clone(),
+        looked_in: "list_partner_adjust_records",
+        records: vec![],
+    };
+    let shaped = answer
+        .clone()
+        .into_value(hcpartner::facade::Numbers::Strings);
+    assert_eq!(
+        keys(serde_json::to_value(&answer).unwrap()),
+        names(&f["reconciliation_fields"])
+    );
+    assert_eq!(keys(shaped), names(&f["reconciliation_fields"]));
+    let verdict = &f["reconciliation_fields"][0];
+    assert_eq!(verdict["name"], "verdict");
+    let spelled: Vec<Value> = [Verdict::Applied, Verdict::NotApplied, Verdict::Ambiguous]
+        .iter()
+        .map(|v| {
+            assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
+            Value::from(v.as_str())
+        })
+        .collect();
+    assert_eq!(verdict["values"].as_array().unwrap(), &spelled);
+}
+
 #[test]
 fn options_are_exactly_the_table() {
     let f = faces();

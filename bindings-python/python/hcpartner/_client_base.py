@@ -6,7 +6,7 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import os
-    from typing import Any, Dict, Literal, Mapping, Optional, TypedDict, Union
+    from typing import Any, Dict, List, Literal, Mapping, Optional, TypedDict, Union
 
     from .credentials import Credentials
 
@@ -52,11 +52,28 @@ if TYPE_CHECKING:
         #: Extra HTTP headers, sent and signed with the request (not those hcpartner sets: Authorization, Host, X-Sdk-Date, X-Auth-Token, X-Security-Token, X-Domain-Id, Content-Type, User-Agent, nor the operation's own parameters). Default: none.
         headers: Mapping[str, str]
 
+    class Reconciliation(TypedDict):
+        """What ``client.reconcile`` found in the service's records."""
+
+        #: What the service's records say of the call: ``ambiguous`` when more than one record fits
+        #: (the same amount moved twice in the window) or only part of a coupon batch was issued:
+        #: decide from ``records``.
+        verdict: Literal["applied", "not_applied", "ambiguous"]
+        #: The call that was settled.
+        operation: str
+        #: The operation whose records were read (``list_partner_adjust_records``,
+        #: ``list_issued_partner_coupons``).
+        looked_in: str
+        #: The records that decided it, as that operation's items. A "not applied" reflects the
+        #: records as of the lookup: look again after a minute before sending the call again.
+        records: List[Dict[str, Any]]
+
 else:
     # Plain dicts at run time (a TypedDict needs `typing`, slow to import).
     Timeouts = dict
     Retry = dict
     CallOptions = dict
+    Reconciliation = dict
 
 
 class ClientBase:

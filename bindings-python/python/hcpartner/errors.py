@@ -26,7 +26,24 @@ import builtins
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, Optional, Type
+    from typing import Any, Dict, Optional, Type, TypedDict
+
+    class ReconcileTicket(TypedDict):
+        """What an unknown outcome was (``OutcomeUnknown.ticket``), for ``client.reconcile``."""
+
+        #: The call whose outcome is unknown (``update_customer_account_amount``,
+        #: ``reclaim_to_partner_account``, ``create_partner_coupons`` or
+        #: ``reclaim_partner_coupons``).
+        operation: str
+        #: Its identifying parameters: ``customer_id``, ``amount``, ``customer_ids``,
+        #: ``face_value``, ``quota_id``, ``coupon_id`` (those it had).
+        params: Dict[str, Any]
+        #: When the call began, Unix seconds by the service's clock as the client knew it.
+        began: int
+        #: When the client gave up on it, likewise.
+        ended: int
+else:
+    ReconcileTicket = dict  # a plain dict at run time
 
 __all__ = [
     "HcpError",
@@ -73,6 +90,8 @@ class HcpError(Exception):
     attempts: int
     #: The start of an answer that could not be read.
     body_excerpt: Optional[str]
+    #: What an ``OutcomeUnknown`` of a funding, reclaim or coupon call was (``operation``; ``params``: customer, amount, face value, coupon; ``began`` and ``ended``, Unix seconds by the service's clock): hand the error, or this, to ``client.reconcile`` to learn from the service's records whether it was applied. Holds no secret; none for any other error.
+    ticket: Optional[ReconcileTicket]
 
     def __init__(self, message: str, **report: Any) -> None:
         super().__init__(message)
@@ -89,6 +108,7 @@ class HcpError(Exception):
         self.hint = report.get("hint", None)
         self.attempts = report.get("attempts", 1)
         self.body_excerpt = report.get("body_excerpt", None)
+        self.ticket = report.get("ticket", None)
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""

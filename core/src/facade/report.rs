@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use super::numbers::Numbers;
+use super::reconcile::Ticket;
 use crate::error::Error;
 
 /// Everything a face shows of an [`Error`]. Never holds a secret (the error never does).
@@ -29,6 +31,9 @@ pub struct ErrorReport {
     pub hint: Option<String>,
     pub attempts: u32,
     pub body_excerpt: Option<String>,
+    /// What an `OutcomeUnknown` of a funding, reclaim or coupon call was (customer, amounts,
+    /// coupon, when): hand it to `reconcile`. Never a secret.
+    pub ticket: Option<Ticket>,
 }
 
 impl From<&Error> for ErrorReport {
@@ -48,7 +53,17 @@ impl From<&Error> for ErrorReport {
             hint: e.hint().map(str::to_owned),
             attempts: e.attempts(),
             body_excerpt: e.body_excerpt().map(str::to_owned),
+            ticket: e.ticket().cloned(),
         }
+    }
+}
+
+impl ErrorReport {
+    /// The report with its ticket's amounts as `numbers` says (a JSON face that reads numbers
+    /// as doubles keeps them exact as strings).
+    pub fn with_numbers(mut self, numbers: Numbers) -> ErrorReport {
+        self.ticket = self.ticket.map(|t| t.shaped(numbers));
+        self
     }
 }
 
