@@ -32,15 +32,22 @@ pub fn exception<'py>(
         Some(name) => module.getattr(name)?,
         None => module.getattr("_BY_KIND")?.get_item(e.kind().as_str())?,
     };
+    let mut report = e.report();
+    // The ticket is built by its own schema (its amounts are money), the rest as it is.
+    let ticket = report.ticket.take();
     let mut report =
-        serde_json::to_value(e.report()).map_err(|err| PyValueError::new_err(err.to_string()))?;
+        serde_json::to_value(report).map_err(|err| PyValueError::new_err(err.to_string()))?;
     let display = report
         .as_object_mut()
         .and_then(|m| m.remove("display"))
         .and_then(|d| d.as_str().map(str::to_owned))
         .unwrap_or_default();
     let kw = build(Schema::Any, &report, &mut PyBuild(py))?;
-    cls.call((display,), Some(kw.cast::<PyDict>()?))
+    let kw = kw.cast::<PyDict>()?;
+    if let Some(t) = ticket {
+        kw.set_item("ticket", t.build(&mut PyBuild(py))?)?;
+    }
+    cls.call((display,), Some(kw))
 }
 
 /// The Python exception for a core error, with every detail as an attribute.

@@ -7,6 +7,7 @@ mod client;
 mod convert;
 mod errors;
 mod fan;
+mod reconcile;
 
 use std::sync::OnceLock;
 
@@ -34,6 +35,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<fan::FanCtl>()?;
     m.add_function(wrap_pyfunction!(fan::map_blocking, m)?)?;
     m.add_function(wrap_pyfunction!(fan::map_async, m)?)?;
+    m.add_function(wrap_pyfunction!(reconcile::reconcile, m)?)?;
+    m.add_function(wrap_pyfunction!(reconcile::reconcile_async, m)?)?;
     m.add_function(wrap_pyfunction!(client::sign_request, m)?)?;
     m.add_function(wrap_pyfunction!(refresh_logging_py, m)?)?;
     Ok(())

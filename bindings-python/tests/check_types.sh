@@ -4,8 +4,8 @@
 # __init__.py, _native.pyi, errors.py), for the oldest Python mypy still targets (3.10: the
 # `typing_extensions` branch of types.py) and for the running one; then checks that mypy rejects a
 # handful of wrong uses, so a pass means something, and that the stub matches the runtime module
-# (mypy.stubtest). The sample uses map, per-call options, with_options views and Literal operation
-# names; a typo'd operation name must be rejected. pandas is optional (to_dataframe) and not part
+# (mypy.stubtest). The sample uses map, per-call options, with_options views, reconcile and Literal
+# operation names; a typo'd operation name must be rejected. pandas is optional (to_dataframe) and not part
 # of the typed surface: a missing pandas or pandas-stubs is not an error here.
 #
 #   bindings-python/tests/check_types.sh            # venv with mypy in /tmp (reused)
@@ -83,6 +83,10 @@ expect_error 'Argument 1 to "call"' 'client.call("update_customer_acount_amount"
 expect_error 'Argument "_options"' 'client.list_sub_customers(_options={"timout": 5})'
 expect_error 'Argument "timeout"' 'client.with_options(timeout="5")'
 expect_error 'has no attribute "request_idd"' 'print(hcpartner.meta(client.list_sub_customers()).request_idd)'
+expect_error 'has no key "verdit"' 'print(client.reconcile(hcpartner.OutcomeUnknown("x"))["verdit"])'
+expect_error 'Argument 1 to "reconcile"' 'client.reconcile("update_customer_account_amount")'
+expect_error 'Incompatible types in assignment' 'n: int = client.reconcile(hcpartner.OutcomeUnknown("x"))["verdict"]'
+expect_error 'Coroutine' 'print(aclient.reconcile(hcpartner.OutcomeUnknown("x"))["verdict"])'
 
 # The stub must describe the runtime module exactly (names, keyword-only arguments, defaults,
 # sync vs async). The real __init__.py imports the native module, so stubtest imports the

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from decimal import Decimal
+from typing import Any
 
 import hcpartner
 from hcpartner.types import (
@@ -117,3 +118,23 @@ async def async_fan_out(client: hcpartner.AsyncClient) -> int:
     results: hcpartner.MapResults = await client.map("list_sub_customers", [{"limit": 1}, {"limit": 2}])
     page = await client.with_options(timeout=10).list_sub_customers(limit=1)
     return len(results) + len(page.get("customer_infos", []))
+
+
+def settle(client: hcpartner.Client, customer_id: str) -> str:
+    # An unknown outcome settled from the service's records: a typed answer, a typed ticket.
+    try:
+        fund(client, customer_id)
+    except hcpartner.OutcomeUnknown as e:
+        found: hcpartner.Reconciliation = client.reconcile(e)
+        records: list[dict[str, Any]] = found["records"]
+        ticket: hcpartner.ReconcileTicket | None = e.ticket
+        if ticket is not None and found["verdict"] == "not_applied":
+            began: int = ticket["began"]
+            print(began, client.reconcile(ticket)["looked_in"], len(records))
+        return found["verdict"]
+    return "applied"
+
+
+async def async_settle(client: hcpartner.AsyncClient, error: hcpartner.OutcomeUnknown) -> bool:
+    found = await client.reconcile(error)
+    return found["verdict"] == "applied"

@@ -36,14 +36,15 @@ if TYPE_CHECKING:
 import _collections_abc as _abc
 
 from . import _native
-from ._client_base import ClientBase, Retry, Timeouts
+from ._client_base import ClientBase, Reconciliation, Retry, Timeouts
 from ._native import refresh_logging, sign_request
 from ._operations import OPERATIONS, SyncOperations
 from ._result import ResponseMeta, Result, meta
 from .credentials import (AkSk, AssumeRole, Credentials, Password, Provider, Token, default_chain, from_env,
                           from_metadata, from_profile)
 from .errors import (ApiError, AuthError, ConnectionError, DecodeError, HcpError, InternalError,
-                     InterruptedOutcomeUnknown, InvalidArgument, OutcomeUnknown, ThrottledError, TimeoutError)
+                     InterruptedOutcomeUnknown, InvalidArgument, OutcomeUnknown, ReconcileTicket, ThrottledError,
+                     TimeoutError)
 
 # Made on first use: AsyncClient (its coroutines are a module as large as the client's methods),
 # CancelledOutcomeUnknown (it derives from asyncio's CancelledError, and asyncio is slow to
@@ -66,6 +67,7 @@ __all__ = [
     "Client", "AsyncClient", "AkSk", "Password", "Token", "AssumeRole", "Provider", "Credentials", "from_env",
     "from_profile", "from_metadata", "default_chain", "sign_request", "refresh_logging", "to_dataframe", "Paginator",
     "AsyncPaginator", "MapResults", "MapItem", "Result", "ResponseMeta", "meta", "Timeouts", "Retry", "OPERATIONS",
+    "Reconciliation", "ReconcileTicket",
     "HcpError", "InvalidArgument", "AuthError", "ApiError", "ThrottledError", "TimeoutError", "ConnectionError",
     "OutcomeUnknown", "InterruptedOutcomeUnknown", "CancelledOutcomeUnknown", "DecodeError", "InternalError",
 ]
@@ -197,6 +199,14 @@ class Client(_Base, SyncOperations):
         view = Client(_native_client=self._for_customer(agency_name, customer_id, customer_name))
         view._options = self._options
         return view
+
+    def reconcile(self, error: Union[HcpError, ReconcileTicket], /) -> Reconciliation:
+        """Settles an ``OutcomeUnknown`` of a funding, reclaim or coupon call (or its ``ticket``)
+        from the service's records: ``verdict`` is ``"applied"``, ``"not_applied"`` or
+        ``"ambiguous"``, with the ``records`` that decided it (docs/reliability.md). Sends only
+        reads. Any other error: ``InvalidArgument`` (``field="error"``)."""
+        result: Reconciliation = _native.reconcile(self._native, error)
+        return result
 
     def close(self) -> None:
         """Nothing to release eagerly: connections close when idle. Kept for ``with`` blocks."""

@@ -3,17 +3,18 @@ import AsyncClient`): a program that only calls the synchronous client never loa
 
 from __future__ import annotations
 
-from . import _Base, _merge
+from . import _Base, _merge, _native
 from ._async_operations import AsyncOperations
 
 TYPE_CHECKING = False  # `typing` is slow to import: for type checkers only
 if TYPE_CHECKING:
-    from typing import Any, Dict, Iterable, Mapping, Optional
+    from typing import Any, Dict, Iterable, Mapping, Optional, Union
 
-    from ._client_base import CallOptions
+    from ._client_base import CallOptions, Reconciliation
     from ._map import MapResults
     from ._paginate import AsyncPaginator
     from ._result import Result
+    from .errors import HcpError, ReconcileTicket
     from .types import OperationName, PaginatedOperation
 
 
@@ -73,6 +74,11 @@ class AsyncClient(_Base, AsyncOperations):
         view = AsyncClient(_native_client=self._for_customer(agency_name, customer_id, customer_name))
         view._options = self._options
         return view
+
+    async def reconcile(self, error: Union[HcpError, ReconcileTicket], /) -> Reconciliation:
+        """``Client.reconcile`` as a coroutine: cancelling it drops the reads."""
+        result: Reconciliation = await _native.reconcile_async(self._native, error)
+        return result
 
     async def close(self) -> None:
         """Nothing to release eagerly. Kept for ``async with`` blocks."""
