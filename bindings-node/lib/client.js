@@ -7,6 +7,7 @@ const native = require('./native.js');
 const { bridge, track, keep, release, OK, ERR, END, META } = require('./bridge.js');
 const { toWire, BadInput } = require('./wire.js');
 const { errorFrom, invalidArgument } = require('./report.js');
+const { HcpError } = require('./errors.js');
 const { specOf } = require('./credentials.js');
 const { Operations, OPERATIONS } = require('./operations.js');
 const logging = require('./logging.js');
@@ -143,6 +144,17 @@ function start(nativeClient, operation, params, { signal, timeoutMs, core }) {
   });
 }
 
+/** The JSON text of the ticket in `error` (an HcpError's `ticket`, or a ticket); null for none. */
+function ticketOf(error) {
+  const ticket = error instanceof HcpError ? error.ticket : error;
+  if (ticket === null || ticket === undefined) return null;
+  if (typeof ticket !== 'object' || Array.isArray(ticket) || ticket instanceof Error) {
+    const what = ticket instanceof Error ? ticket.name : Array.isArray(ticket) ? 'an array' : typeof ticket;
+    throw invalidArgument('error', `must be an hcpartner error (an OutcomeUnknownError) or its ticket (an object), not ${what}`);
+  }
+  return wire(ticket, 'ticket');
+}
+
 /** Every item (or page) of a paginated operation, as an async iterator. */
 class Pager {
   #native;
@@ -264,6 +276,26 @@ class Client extends Operations {
   forCustomer(agencyName, { customerId, customerName } = {}) {
     const nativeClient = unwrap(this.#native.forCustomer(agencyName, customerId, customerName));
     return new Client(FROM_NATIVE, { native: nativeClient, logger: this.#logger });
+  }
+
+  /**
+   * Settles an unknown outcome from the service's records: an OutcomeUnknownError of a funding,
+   * reclaim or coupon call, or its `ticket`. Resolves with `{ verdict, operation, looked_in,
+   * records }`; sends only reads.
+   */
+  async reconcile(error) {
+    const ticket = ticketOf(error);
+    const nativeClient = this.#native;
+    const [kind, text] = await new Promise((resolve) => {
+      const id = track((k, t) => resolve([k, t]));
+      const failed = nativeClient.reconcile(id, ticket);
+      if (failed !== null) {
+        release(id);
+        resolve([ERR, failed]);
+      }
+    });
+    if (kind === ERR) throw errorFrom(text);
+    return JSON.parse(text);
   }
 
   get endpoint() {

@@ -4,6 +4,7 @@
 //! (`Numbers::Strings` by the response model); with numbers asked for, every number as JSON
 //! number except integers beyond 2^53 (the same policy, by no model).
 
+use hcpartner::facade::reconcile::{reconcile_value, Reconciliation};
 use hcpartner::facade::{self, CallControl, CallOptions, ClientOptions, Numbers, Pager, Schema};
 use hcpartner::{Client as CoreClient, Dispatch, Error};
 use napi::Either;
@@ -23,6 +24,17 @@ fn render(schema: Schema, value: Value, strings: bool) -> String {
             Dispatch::Responded,
         ))
     })
+}
+
+/// A reconciliation's JSON: its records by their model with strings, by none with numbers (as
+/// [`render`] does for a result).
+fn reconciled(found: Reconciliation, strings: bool) -> String {
+    let numbers = if strings {
+        Numbers::Strings
+    } else {
+        Numbers::Exact
+    };
+    render(Schema::Any, found.into_value(numbers), strings)
 }
 
 fn outcome(r: hcpartner::Result<(Schema, Value)>, strings: bool) -> (u32, String) {
@@ -155,6 +167,31 @@ impl NativeClient {
                 sink: self.sink.clone(),
             })
         })
+    }
+
+    /// Settles an unknown outcome from the service's records: `ticket` is the error's ticket as
+    /// JSON (`null`: it had none, so it cannot be). The answer comes back under `id` (kind OK);
+    /// only reads are sent. `null`, or the report of bad input.
+    #[napi]
+    pub fn reconcile(&self, id: u32, ticket: Option<String>) -> Option<String> {
+        let (client, sink, strings) = (self.client.clone(), self.sink.clone(), self.strings);
+        let started = guarded(|| {
+            let ticket = ticket.map(|t| parse_json(&t, "ticket")).transpose()?;
+            let handle = hcpartner::runtime::try_handle()?;
+            handle.spawn(async move {
+                let found = reconcile_value(&client, ticket, "ticket");
+                let (kind, text) = match facade::guard(Dispatch::NotSent, found).await {
+                    Ok(found) => (OK, reconciled(found, strings)),
+                    Err(e) => (ERR, report_json(&e)),
+                };
+                sink.send(id, kind, text);
+            });
+            Ok(())
+        });
+        match started {
+            Either::A(()) => None,
+            Either::B(report) => Some(report),
+        }
     }
 
     #[napi(getter)]

@@ -19,9 +19,11 @@ use hcpartner::{Dispatch, Error};
 use napi::Either;
 use napi_derive::napi;
 
-/// An error as the JS layer builds its class from: the facade's report as JSON.
+/// An error as the JS layer builds its class from: the facade's report as JSON, the amounts of
+/// its ticket as exact strings (a ticket goes back to `reconcile` as it came).
 pub(crate) fn report_json(e: &Error) -> String {
-    serde_json::to_string(&e.report()).unwrap_or_else(|_| {
+    let report = e.report().with_numbers(hcpartner::facade::Numbers::Strings);
+    serde_json::to_string(&report).unwrap_or_else(|_| {
         r#"{"kind":"Internal","code":900,"dispatch":"not_sent","error_msg":"unrenderable error"}"#
             .to_owned()
     })

@@ -2,7 +2,7 @@
 // reject wrong ones. Each @ts-expect-error line must fail to compile, or tsc reports it.
 import {
   Client, akSk, fromEnv, assumeRole, signRequest, meta, HcpError, OutcomeUnknownError, ThrottledError,
-  type ListSubCustomersResponse, type CustomerInformation,
+  type ListSubCustomersResponse, type CustomerInformation, type Reconciliation, type ReconcileTicket,
 } from 'hcpartner';
 
 export async function rightCalls(): Promise<void> {
@@ -37,7 +37,12 @@ export async function rightCalls(): Promise<void> {
     if (e instanceof OutcomeUnknownError) {
       const hint: string | null = e.hint;
       const code: number = e.code;
-      void [hint, code];
+      const found: Reconciliation = await client.reconcile(e);
+      const verdict: 'applied' | 'not_applied' | 'ambiguous' = found.verdict;
+      const records: Array<Record<string, unknown>> = found.records;
+      const ticket: ReconcileTicket | null = e.ticket;
+      if (ticket !== null) await client.reconcile(ticket);
+      void [hint, code, verdict, records];
     } else if (e instanceof ThrottledError && e instanceof HcpError) {
       const retry: boolean = e.retryable;
       void retry;
@@ -69,6 +74,10 @@ export async function wrongCalls(client: Client): Promise<void> {
   // @ts-expect-error an unknown call option
   await client.listSubCustomers({}, { timeOut: 5 });
   const balances = await client.listCustomersBalancesDetail({ customer_infos: [{ customer_id: 'c' }] });
+  // @ts-expect-error reconcile takes an error or its ticket, not an operation name
+  await client.reconcile('updateCustomerAccountAmount');
+  // @ts-expect-error no such verdict
+  if ((await client.reconcile(new HcpError('x'))).verdict === 'done') return;
   // @ts-expect-error money is a string by default
   const wrong: number | undefined = balances.customer_balances?.[0]?.amount;
   void wrong;
