@@ -197,6 +197,23 @@ hcp_result hcp_call_flags(const hcp_client *client,
                           hcp_error **err);
 
 /**
+ * Settles an `HCP_OUTCOME_UNKNOWN` of a funding, reclaim or coupon call from the service's own
+ * records, blocking this thread. `ticket_json` is the error's `hcp_error_ticket` (or that text,
+ * kept). On success `*response_json` is `{"verdict": "applied" | "not_applied" | "ambiguous",
+ * "operation": …, "looked_in": …, "records": [...]}` with the records that decided it
+ * (docs/reliability.md); only reads are sent. `flags`: 0, or `HCP_FLAG_DECIMAL_STRINGS` for
+ * decimals as strings in the records. A NULL `ticket_json` (the error had no ticket: it cannot
+ * be reconciled) or text that is not a ticket is `HCP_INVALID_ARGUMENT` naming it.
+ *
+ * Ownership and threading as `hcp_call`.
+ */
+hcp_result hcp_reconcile(const hcp_client *client,
+                         const char *ticket_json,
+                         uint32_t flags,
+                         char **response_json,
+                         hcp_error **err);
+
+/**
  * Frees an error. NULL is a no-op. Every string its getters returned dies with it.
  *
  * Ownership: takes `err` back from the caller.
@@ -283,9 +300,19 @@ uint32_t hcp_error_attempts(const hcp_error *err);
 const char *hcp_error_body_excerpt(const hcp_error *err);
 
 /**
+ * What an `HCP_OUTCOME_UNKNOWN` of a funding, reclaim or coupon call was, as a JSON object
+ * (`{"operation": …, "params": {"customer_id": …, "amount": 10.00}, "began": …, "ended": …}`,
+ * amounts with their exact digits, Unix seconds by the service's clock): hand it to
+ * `hcp_reconcile`, now or later (keep the text). Never holds a secret. Borrowed from `err`;
+ * NULL for any other error (it cannot be reconciled) and for a NULL `err`.
+ */
+const char *hcp_error_ticket(const hcp_error *err);
+
+/**
  * The whole report as a JSON object (`kind`, `code`, `dispatch`, `status`, `error_code`,
  * `error_msg`, `display`, `request_id`, `retryable`, `field`, `operation`, `hint`, `attempts`,
- * `body_excerpt`), for logging or handing on. Borrowed from `err`; NULL for a NULL `err`.
+ * `body_excerpt`, `ticket`), for logging or handing on. Borrowed from `err`; NULL for a NULL
+ * `err`.
  */
 const char *hcp_error_json(const hcp_error *err);
 

@@ -34,6 +34,8 @@ class Error : public std::runtime_error {
     std::optional<std::string> operation() const { return opt(hcp_error_operation(err_.get())); }
     std::optional<std::string> hint() const { return opt(hcp_error_hint(err_.get())); }
     std::uint32_t attempts() const noexcept { return hcp_error_attempts(err_.get()); }
+    // What an unknown outcome of a funding, reclaim or coupon call was (JSON): Client::reconcile.
+    std::optional<std::string> ticket() const { return opt(hcp_error_ticket(err_.get())); }
     std::string json() const { return hcp_error_json(err_.get()); }
 
   private:
@@ -109,6 +111,25 @@ class Client {
         hcp_result r = hcp_pager_new(c_.get(), operation.c_str(), params_json.c_str(), flags, &p, &err);
         detail::check(r, err);
         return Pager(p);
+    }
+
+    // Settles an unknown outcome from the service's records: its ticket (Error::ticket) in, the
+    // answer ({"verdict": ..., "records": [...]}) out. flags: HCP_FLAG_DECIMAL_STRINGS.
+    std::string reconcile(const std::string &ticket_json, std::uint32_t flags = 0) const {
+        char *out = nullptr;
+        hcp_error *err = nullptr;
+        hcp_result r = hcp_reconcile(c_.get(), ticket_json.c_str(), flags, &out, &err);
+        detail::check(r, err);
+        return detail::take(out);
+    }
+    // The same from the error (HCP_INVALID_ARGUMENT when it has no ticket).
+    std::string reconcile(const Error &e, std::uint32_t flags = 0) const {
+        char *out = nullptr;
+        hcp_error *err = nullptr;
+        std::optional<std::string> ticket = e.ticket();
+        hcp_result r = hcp_reconcile(c_.get(), ticket ? ticket->c_str() : nullptr, flags, &out, &err);
+        detail::check(r, err);
+        return detail::take(out);
     }
 
   private:

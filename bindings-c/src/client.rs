@@ -1,10 +1,11 @@
-//! `hcp_client`: one client (connection pool, credentials cache) shared by every thread, and
-//! `hcp_call` for any of the operations.
+//! `hcp_client`: one client (connection pool, credentials cache) shared by every thread,
+//! `hcp_call` for any of the operations and `hcp_reconcile` for an unknown outcome.
 
 use std::ffi::c_char;
 
+use hcpartner::facade::reconcile::reconcile_value;
 use hcpartner::facade::{self, ClientOptions, Numbers};
-use hcpartner::{Client, Dispatch};
+use hcpartner::{Client, Dispatch, Error};
 
 use crate::args;
 use crate::error::{hcp_error, hcp_result};
@@ -110,6 +111,41 @@ pub unsafe extern "C" fn hcp_call_flags(
             }
         };
         out.put_text(text);
+        Ok(())
+    })
+}
+
+/// Settles an `HCP_OUTCOME_UNKNOWN` of a funding, reclaim or coupon call from the service's own
+/// records, blocking this thread. `ticket_json` is the error's `hcp_error_ticket` (or that text,
+/// kept). On success `*response_json` is `{"verdict": "applied" | "not_applied" | "ambiguous",
+/// "operation": …, "looked_in": …, "records": [...]}` with the records that decided it
+/// (docs/reliability.md); only reads are sent. `flags`: 0, or `HCP_FLAG_DECIMAL_STRINGS` for
+/// decimals as strings in the records. A NULL `ticket_json` (the error had no ticket: it cannot
+/// be reconciled) or text that is not a ticket is `HCP_INVALID_ARGUMENT` naming it.
+///
+/// Ownership and threading as `hcp_call`.
+#[no_mangle]
+pub unsafe extern "C" fn hcp_reconcile(
+    client: *const hcp_client,
+    ticket_json: *const c_char,
+    flags: u32,
+    response_json: *mut *mut c_char,
+    err: *mut *mut hcp_error,
+) -> hcp_result {
+    boundary(err, Dispatch::NotSent, || {
+        let client = &unsafe { args::handle(client, "client") }?.client;
+        if ticket_json.is_null() {
+            return Err(Error::invalid_argument(
+                "ticket_json",
+                "ticket_json is NULL: only an HCP_OUTCOME_UNKNOWN of a funding, reclaim or coupon \
+                 call has a ticket (hcp_error_ticket) and can be reconciled",
+            ));
+        }
+        let ticket = unsafe { args::json(ticket_json, "ticket_json") }?;
+        let numbers = args::numbers(flags, HCP_FLAG_DECIMAL_STRINGS)?;
+        let out = args::out(response_json, "response_json")?;
+        let found = facade::block(reconcile_value(client, Some(ticket), "ticket_json"))?;
+        out.put_text(json::text(&found.into_value(numbers)));
         Ok(())
     })
 }

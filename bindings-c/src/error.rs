@@ -77,6 +77,7 @@ pub struct hcp_error {
     operation: Option<CString>,
     hint: Option<CString>,
     body_excerpt: Option<CString>,
+    ticket: Option<CString>,
     json: CString,
 }
 
@@ -100,6 +101,12 @@ impl hcp_error {
             operation: opt(&report.operation),
             hint: opt(&report.hint),
             body_excerpt: opt(&report.body_excerpt),
+            // Numbers as the core holds them: the amounts keep their exact digits.
+            ticket: report
+                .ticket
+                .as_ref()
+                .and_then(|t| serde_json::to_string(t).ok())
+                .map(c_string),
             json: c_string(json),
             report,
         }
@@ -233,9 +240,20 @@ pub unsafe extern "C" fn hcp_error_body_excerpt(err: *const hcp_error) -> *const
     unsafe { read(err, std::ptr::null(), |e| ptr(&e.body_excerpt)) }
 }
 
+/// What an `HCP_OUTCOME_UNKNOWN` of a funding, reclaim or coupon call was, as a JSON object
+/// (`{"operation": …, "params": {"customer_id": …, "amount": 10.00}, "began": …, "ended": …}`,
+/// amounts with their exact digits, Unix seconds by the service's clock): hand it to
+/// `hcp_reconcile`, now or later (keep the text). Never holds a secret. Borrowed from `err`;
+/// NULL for any other error (it cannot be reconciled) and for a NULL `err`.
+#[no_mangle]
+pub unsafe extern "C" fn hcp_error_ticket(err: *const hcp_error) -> *const c_char {
+    unsafe { read(err, std::ptr::null(), |e| ptr(&e.ticket)) }
+}
+
 /// The whole report as a JSON object (`kind`, `code`, `dispatch`, `status`, `error_code`,
 /// `error_msg`, `display`, `request_id`, `retryable`, `field`, `operation`, `hint`, `attempts`,
-/// `body_excerpt`), for logging or handing on. Borrowed from `err`; NULL for a NULL `err`.
+/// `body_excerpt`, `ticket`), for logging or handing on. Borrowed from `err`; NULL for a NULL
+/// `err`.
 #[no_mangle]
 pub unsafe extern "C" fn hcp_error_json(err: *const hcp_error) -> *const c_char {
     unsafe { read(err, std::ptr::null(), |e| e.json.as_ptr()) }
@@ -266,6 +284,10 @@ mod tests {
             let msg = std::ffi::CStr::from_ptr(hcp_error_error_msg(err));
             assert_eq!(msg.to_str().unwrap(), "bad\u{fffd}amount");
             assert!(hcp_error_request_id(err).is_null());
+            assert!(
+                hcp_error_ticket(err).is_null(),
+                "only an unknown outcome has one"
+            );
             hcp_error_free(err);
             assert_eq!(hcp_error_code(std::ptr::null()), hcp_result::HCP_OK);
             assert!(hcp_error_kind(std::ptr::null()).is_null());

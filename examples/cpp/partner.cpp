@@ -33,6 +33,12 @@ int main() {
             client.call("update_customer_account_amount", "{\"customer_id\": \"x\", \"amount\": 0.001}");
         } catch (const hcp::Error &e) {  // refused before sending: at most 2 decimal places
             std::cout << "refused (" << e.code() << "): " << e.field().value_or("?") << ": " << e.error_msg() << "\n";
+            // Only an HCP_OUTCOME_UNKNOWN of funding or coupons has a ticket to reconcile.
+            try {
+                std::cout << client.reconcile(e) << "\n";
+            } catch (const hcp::Error &none) {
+                std::cout << "nothing to reconcile: " << none.field().value_or("?") << "\n";
+            }
         }
     } catch (const hcp::Error &e) {
         std::cerr << "failed: [" << e.code() << "] " << e.what() << "\n";

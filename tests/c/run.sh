@@ -16,7 +16,7 @@ if [ -n "${HCP_SECRETS_DIR:-}" ]; then : >"$HCP_SECRETS_DIR/c-errors.log"; fi # 
 
 CFLAGS="-std=gnu11 -Wall -Wextra -Werror -g -O1 $(pkg-config --cflags hcpartner libcjson)"
 LIBS="$(pkg-config --libs hcpartner libcjson) -lpthread"
-PROGRAMS="test_calls test_errors test_threads test_signing"
+PROGRAMS="test_calls test_errors test_reconcile test_threads test_signing"
 
 totals_passed=0 totals_failed=0
 tally() { # the "N passed, N failed" line of a program's output
