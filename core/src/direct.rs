@@ -148,7 +148,7 @@ fn header_name(name: &str) -> Result<HeaderName> {
         .map_err(|_| Error::invalid_argument(name, "is not a valid header name"))
 }
 
-fn timed_out(status: Option<u16>) -> Error {
+pub(crate) fn timed_out(status: Option<u16>) -> Error {
     let e = Error::new(
         ErrorKind::Timeout,
         Dispatch::MaybeSent,

@@ -26,6 +26,7 @@ pub mod facade;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+mod h1;
 #[macro_use]
 mod model_macros;
 pub mod generated;

@@ -7,7 +7,11 @@
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
+#[cfg(unix)]
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
+#[cfg(unix)]
+use std::sync::Once;
 
 use tokio::runtime::{Handle, Runtime};
 
@@ -17,6 +21,36 @@ enum Slot {
 }
 
 static SLOT: Mutex<Option<Slot>> = Mutex::new(None);
+
+/// This process's id, kept by a fork handler: every call compares pids three times (runtime,
+/// connection pool, credential cache), and `getpid` is a system call each time.
+#[cfg(unix)]
+pub(crate) fn pid() -> u32 {
+    static PID: AtomicU32 = AtomicU32::new(0);
+    static HANDLER: Once = Once::new();
+    extern "C" fn forked() {
+        PID.store(std::process::id(), Ordering::Relaxed);
+    }
+    HANDLER.call_once(|| {
+        // SAFETY: registers a child handler that only makes a system call and an atomic store,
+        // both async-signal-safe, as a handler run right after fork must be.
+        #[allow(unsafe_code)]
+        let registered = unsafe { libc::pthread_atfork(None, None, Some(forked)) } == 0;
+        PID.store(
+            if registered { std::process::id() } else { 0 },
+            Ordering::Relaxed,
+        );
+    });
+    match PID.load(Ordering::Relaxed) {
+        0 => std::process::id(), // no handler: ask each time
+        pid => pid,
+    }
+}
+
+#[cfg(not(unix))]
+pub(crate) fn pid() -> u32 {
+    std::process::id()
+}
 
 /// Worker threads of the shared runtime: enough for I/O, few enough to be a good neighbour.
 fn worker_threads() -> usize {
@@ -34,7 +68,7 @@ fn build() -> std::io::Result<Runtime> {
 /// A handle to the shared runtime, creating it (again, after a fork) when needed. Fails when
 /// the OS refuses the threads (container limits).
 pub fn try_handle() -> crate::Result<Handle> {
-    let pid = std::process::id();
+    let pid = pid();
     let mut slot = SLOT.lock().unwrap_or_else(|p| p.into_inner());
     match slot.as_ref() {
         Some(Slot::Owned { pid: p, runtime }) if *p == pid => return Ok(runtime.handle().clone()),
@@ -70,6 +104,14 @@ thread_local! {
     /// Whether this thread is inside [`block_on_here`] (the transport then uses this thread's
     /// own connection pool, whose connections this thread drives).
     static DRIVING_HERE: Cell<bool> = const { Cell::new(false) };
+    /// How many runtimes this thread has built for [`block_on_here`]: a connection made on one
+    /// cannot be driven by the next.
+    static GENERATION: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Which of this thread's own runtimes is driving the current call (see [`block_on_here`]).
+pub(crate) fn here_generation() -> u64 {
+    GENERATION.with(Cell::get)
 }
 
 /// Runs `fut` on this thread's own current-thread runtime: the calling thread does the I/O and
@@ -77,7 +119,7 @@ thread_local! {
 /// tens of microseconds on a virtual machine). For work that may be dropped at any point: reads,
 /// and nothing that has to go on after the caller gives up (that runs on the shared runtime).
 pub fn block_on_here<F: Future>(fut: F) -> crate::Result<F::Output> {
-    let pid = std::process::id();
+    let pid = pid();
     // Taken out for the call, so a nested use (which cannot happen through the faces) fails
     // instead of re-entering the runtime.
     let taken = HERE.with(|h| h.borrow_mut().take());
@@ -86,6 +128,7 @@ pub fn block_on_here<F: Future>(fut: F) -> crate::Result<F::Output> {
         inherited => {
             // Inherited across fork: its driver's descriptors are shared with the parent.
             std::mem::forget(inherited);
+            GENERATION.with(|g| g.set(g.get() + 1));
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -116,10 +159,7 @@ pub fn set_runtime(handle: Handle) {
     if let Some(Slot::Owned { runtime, .. }) = slot.take() {
         runtime.shutdown_background();
     }
-    *slot = Some(Slot::Injected {
-        pid: std::process::id(),
-        handle,
-    });
+    *slot = Some(Slot::Injected { pid: pid(), handle });
 }
 
 /// Runs a future to completion on the shared runtime, blocking this (non-runtime) thread.

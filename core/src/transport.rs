@@ -73,6 +73,23 @@ pub(crate) fn header_value(name: &str, value: &str) -> Result<reqwest::header::H
     Ok(v)
 }
 
+/// Refuses what a request line cannot carry: a header name that is not an HTTP token, a value
+/// with CR, LF, NUL or another control character (the checks of [`header_value`], without
+/// building a header map's value).
+pub(crate) fn check_header(name: &str, value: &str) -> Result<()> {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    if name.is_empty() || !name.bytes().all(token) {
+        return Err(Error::invalid_argument(name, "is not a valid header name"));
+    }
+    if !value.bytes().all(|b| b == b'\t' || (b >= 32 && b != 127)) {
+        return Err(Error::invalid_argument(
+            name,
+            "contains characters a header cannot carry (CR, LF, NUL)",
+        ));
+    }
+    Ok(())
+}
+
 /// The governor quota for `per_second` requests per second, if it is one (B2: 1e-20/s once
 /// overflowed `Duration` and panicked on the first call).
 pub(crate) fn quota(per_second: f64) -> Option<Quota> {
@@ -137,6 +154,8 @@ pub(crate) enum Http {
     /// Shared: `http()` hands out a clone per call.
     Direct(Arc<crate::direct::Direct>),
     Proxied(reqwest::Client),
+    /// A thread's own, for the calls it drives itself.
+    Here(Arc<crate::h1::Here>),
 }
 
 pub(crate) struct Transport {
@@ -237,23 +256,40 @@ impl Transport {
         })
     }
 
+    /// A thread's own client: HTTP/1.1 written and read on that thread ([`crate::h1`]), or
+    /// reqwest's when a proxy applies.
+    fn build_here(&self) -> Result<Http> {
+        let c = &self.config;
+        if c.proxy.is_none() && c.env_proxies.is_empty() {
+            return Ok(Http::Here(Arc::new(crate::h1::Here::new(
+                crate::h1::Setup {
+                    tls: self.tls()?,
+                    user_agent: c.user_agent.clone(),
+                    connect_timeout: c.connect_timeout,
+                    read_timeout: c.read_timeout,
+                },
+            ))));
+        }
+        self.build_http()
+    }
+
     /// The pooled client for this call: the process's (driven by the shared runtime), or this
     /// thread's when the thread drives its own calls.
     pub fn http(&self) -> Result<Http> {
-        let pid = std::process::id();
+        let pid = crate::runtime::pid();
         if crate::runtime::driving_here() {
             let mut here = self.here.lock().unwrap_or_else(|p| p.into_inner());
             let slot = here.entry(std::thread::current().id());
             return match slot {
                 std::collections::hash_map::Entry::Occupied(mut o) => {
                     if o.get().0 != pid {
-                        let fresh = (pid, self.build_http()?);
+                        let fresh = (pid, self.build_here()?);
                         std::mem::forget(std::mem::replace(o.get_mut(), fresh));
                     }
                     Ok(o.get().1.clone())
                 }
                 std::collections::hash_map::Entry::Vacant(v) => {
-                    Ok(v.insert((pid, self.build_http()?)).1.clone())
+                    Ok(v.insert((pid, self.build_here()?)).1.clone())
                 }
             };
         }
@@ -331,6 +367,7 @@ impl Transport {
     ) -> Result<Incoming> {
         let http = match self.http()? {
             Http::Direct(direct) => return direct.send(req, auth_headers, timeout).await,
+            Http::Here(here) => return here.send(req, auth_headers, timeout).await,
             Http::Proxied(http) => http,
         };
         let method = reqwest::Method::from_bytes(req.method.as_str().as_bytes())

@@ -118,3 +118,32 @@ async fn accepting_any_certificate_gets_the_answer_over_tls() {
     assert_eq!(first, "GET /v2/read HTTP/1.1");
     assert_eq!(alpn, "http/1.1", "the client offers http/1.1 by ALPN");
 }
+
+/// The same through the blocking faces' path (core/src/h1.rs on the calling thread's runtime).
+#[test]
+fn the_calling_threads_own_exchange_verifies_and_speaks_http1_over_tls() {
+    let server = tokio::runtime::Runtime::new().unwrap();
+    let (url, mut heard) = server.block_on(https_server());
+    let here = |accept_invalid: bool| {
+        hcpartner::runtime::block_on_here(client(&url, accept_invalid).call_op(&READ, json!({})))
+            .unwrap()
+    };
+    let err = here(false).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.dispatch()),
+        (ErrorKind::Connect, Dispatch::NotSent),
+        "{err}"
+    );
+    assert!(
+        chain(&err).to_lowercase().contains("certificate"),
+        "{}",
+        chain(&err)
+    );
+    assert!(heard.try_recv().is_err(), "no request reached the server");
+    assert_eq!(here(true).unwrap(), json!({"things": [], "total": 0}));
+    let (first, alpn) = server.block_on(heard.recv()).unwrap();
+    assert_eq!(
+        (first.as_str(), alpn.as_str()),
+        ("GET /v2/read HTTP/1.1", "http/1.1")
+    );
+}

@@ -35,7 +35,7 @@ pub(crate) struct Refreshing<T> {
 impl<T> Default for Refreshing<T> {
     fn default() -> Self {
         Refreshing {
-            state: Mutex::new(Arc::new(State::new(std::process::id(), None))),
+            state: Mutex::new(Arc::new(State::new(crate::runtime::pid(), None))),
         }
     }
 }
@@ -48,7 +48,7 @@ impl<T> std::fmt::Debug for Refreshing<T> {
 
 impl<T> Refreshing<T> {
     fn state(&self) -> Arc<State<T>> {
-        let pid = std::process::id();
+        let pid = crate::runtime::pid();
         let mut slot = self.state.lock().unwrap_or_else(|p| p.into_inner());
         if slot.pid != pid {
             // Forked: the inherited refresh lock may be held by a thread that does not exist here.
