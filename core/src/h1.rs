@@ -129,7 +129,8 @@ impl Here {
     ) -> Result<Incoming> {
         let deadline = Instant::now() + timeout;
         let target = Target::parse(&req.url)?;
-        let wire = self.request_bytes(req, auth_headers, &target)?;
+        // Wiped when dropped, as the request's own body is: a token request carries a password.
+        let wire = zeroize::Zeroizing::new(self.request_bytes(req, auth_headers, &target)?);
         let mut conn = match self.checkout(&target.key) {
             Some(c) => c,
             None => self.connect(&target, deadline).await?,
