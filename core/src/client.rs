@@ -152,10 +152,28 @@ impl Client {
         want: Want,
         per: &PerCall,
     ) -> Result<Reply> {
-        let total = per.total_timeout.unwrap_or(self.inner.config.total_timeout);
+        let total = self.total_timeout(per);
         let deadline = Instant::now() + total;
         self.execute(op, params, &self.inner.auth, deadline, progress, want, per)
             .await
+    }
+
+    /// How long a call with `per` may take, every attempt and wait included.
+    pub(crate) fn total_timeout(&self, per: &PerCall) -> std::time::Duration {
+        per.total_timeout.unwrap_or(self.inner.config.total_timeout)
+    }
+
+    /// The ticket an abandoned call of `op` gets (see [`crate::facade::reconcile`]): from now, by
+    /// the server's clock as this client knows it, to when the call must have ended.
+    pub(crate) fn abandoned_ticket(
+        &self,
+        op: &Operation,
+        params: &Value,
+        per: &PerCall,
+    ) -> Option<crate::facade::reconcile::Ticket> {
+        let began = self.inner.transport.now();
+        let ended = began + self.total_timeout(per);
+        crate::facade::reconcile::ticket_of(op, params, began, ended)
     }
 
     /// Sends `op` without schema validation and returns its JSON result (declared response

@@ -115,3 +115,37 @@ def test_a_ticket_that_is_not_one_is_refused_naming_the_field(emu: Emulator, cli
         with pytest.raises(hcpartner.InvalidArgument) as refused:
             client.reconcile(bad)
         assert refused.value.field == field, repr(refused.value)
+
+
+def test_a_funding_call_abandoned_on_the_wire_carries_its_ticket(emu: Emulator, client: hcpartner.Client) -> None:
+    """Ctrl-C and an asyncio cancel while the money is on the wire: the call runs on in the
+    background, and its error still settles from the records once it has ended."""
+    import os
+    import signal
+    import threading
+    import time
+
+    cid = emu.seed["resale_customer_id"]
+    emu.fault(op=MONEY, kind="delay", delay_ms=800, count=1)
+    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+    with pytest.raises(hcpartner.InterruptedOutcomeUnknown) as e:
+        client.update_customer_account_amount(customer_id=cid, amount=Decimal("31.07"))
+    assert e.value.ticket is not None and e.value.ticket["params"]["amount"] == Decimal("31.07")
+    time.sleep(1.2)  # it ends in the background
+    r = client.reconcile(e.value)
+    assert (r["verdict"], [x["amount"] for x in r["records"]]) == ("applied", ["31.07"]), r
+
+    async def cancelled() -> hcpartner.OutcomeUnknown:
+        emu.fault(op=MONEY, kind="delay", delay_ms=800, count=1)
+        c = emu.async_client()
+        task = asyncio.ensure_future(c.update_customer_account_amount(customer_id=cid, amount=Decimal("31.08")))
+        await asyncio.sleep(0.2)
+        task.cancel()
+        with pytest.raises(hcpartner.CancelledOutcomeUnknown) as e:
+            await task
+        await asyncio.sleep(1.2)
+        assert (await c.reconcile(e.value))["verdict"] == "applied"
+        return e.value
+
+    assert asyncio.run(cancelled()).ticket is not None
+    assert emu.stats()[MONEY]["applied"] == 2, "each applied once, reconciling moved nothing"

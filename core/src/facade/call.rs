@@ -371,6 +371,7 @@ pub fn call_interruptible_with(
         Err(e) => return Blocking::Done(Err(e)),
     };
     let progress = Arc::new(Progress::default());
+    let ticket = client.abandoned_ticket(op, &params, &per);
     let fut = Box::pin(run(client.clone(), op, params, progress.clone(), per));
     let spawner = handle.clone();
     handle.block_on(async move {
@@ -391,11 +392,8 @@ pub fn call_interruptible_with(
                         let r = fut.await;
                         log_abandoned(op, &r);
                     });
-                    return Blocking::Interrupted(Some(Error::abandoned(
-                        op.name,
-                        op.category,
-                        "interrupted",
-                    )));
+                    let e = Error::abandoned(op.name, op.category, "interrupted");
+                    return Blocking::Interrupted(Some(e.with_ticket(ticket)));
                 }
             }
         }
@@ -409,6 +407,11 @@ pub struct CallControl {
     pub(super) progress: Arc<Progress>,
     pub(super) abandoned: Arc<AtomicBool>,
     pub(super) op: &'static Operation,
+    /// For [`crate::facade::reconcile`], should the call be abandoned on the wire: its window
+    /// ends a whole total timeout after `made`, and is stretched by the time since (a fan-out
+    /// item may wait its turn before it starts).
+    pub(super) ticket: Option<crate::facade::reconcile::Ticket>,
+    pub(super) made: std::time::Instant,
 }
 
 impl CallControl {
@@ -420,7 +423,12 @@ impl CallControl {
             return None;
         }
         self.abandoned.store(true, Ordering::SeqCst);
-        Some(Error::abandoned(self.op.name, self.op.category, what))
+        let e = Error::abandoned(self.op.name, self.op.category, what);
+        let ticket = self.ticket.clone().map(|mut t| {
+            t.ended += self.made.elapsed().as_secs() as i64 + 1;
+            t
+        });
+        Some(e.with_ticket(ticket))
     }
 
     pub fn operation(&self) -> &'static Operation {
@@ -451,6 +459,7 @@ pub fn spawn_call_with(
     let handle = crate::runtime::try_handle()?;
     let progress = Arc::new(Progress::default());
     let abandoned = Arc::new(AtomicBool::new(false));
+    let ticket = client.abandoned_ticket(op, &params, &per);
     let task = {
         let (client, progress, abandoned) = (client.clone(), progress.clone(), abandoned.clone());
         handle.spawn(async move {
@@ -466,5 +475,7 @@ pub fn spawn_call_with(
         progress,
         abandoned,
         op,
+        ticket,
+        made: std::time::Instant::now(),
     })
 }

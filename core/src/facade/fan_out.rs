@@ -88,6 +88,7 @@ pub fn spawn_fan_out(
         let progress = Arc::new(Progress::default());
         let abandoned = Arc::new(AtomicBool::new(false));
         let finished = Arc::new(AtomicBool::new(false));
+        let ticket = client.abandoned_ticket(op, &p, &per);
         let task = {
             let (client, per, done) = (client.clone(), per.clone(), done.clone());
             let (progress, abandoned, finished) =
@@ -116,6 +117,8 @@ pub fn spawn_fan_out(
             progress,
             abandoned,
             op,
+            ticket,
+            made: std::time::Instant::now(),
         };
         items.push((i, Item { control, finished }));
     }

@@ -88,6 +88,18 @@ pub(crate) fn ticket(
 ) -> Option<Ticket> {
     SETTLES.iter().find(|(name, _)| *name == op.name)?;
     let body: Value = serde_json::from_slice(body).ok()?;
+    ticket_of(op, &body, began, ended)
+}
+
+/// The ticket of a call of `op` with `params` (the body, or a face's flat parameters: the
+/// identifying fields are body fields either way), when its outcome can be settled.
+pub(crate) fn ticket_of(
+    op: &Operation,
+    params: &Value,
+    began: SystemTime,
+    ended: SystemTime,
+) -> Option<Ticket> {
+    SETTLES.iter().find(|(name, _)| *name == op.name)?;
     let keep = [
         "customer_id",
         "amount",
@@ -98,7 +110,7 @@ pub(crate) fn ticket(
     ];
     let params: serde_json::Map<String, Value> = keep
         .iter()
-        .filter_map(|k| body.get(*k).map(|v| ((*k).to_owned(), v.clone())))
+        .filter_map(|k| params.get(*k).map(|v| ((*k).to_owned(), v.clone())))
         .collect();
     let secs = |t: SystemTime| {
         t.duration_since(UNIX_EPOCH)
