@@ -49,8 +49,11 @@ test('aborting a money call on the wire: OutcomeUnknownError, applied once', asy
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 200);
   const started = performance.now();
+  let abandoned;
   await assert.rejects(client.updateCustomerAccountAmount({ customer_id: rid, amount: '25.00' }, { signal: ac.signal }), (err) => {
+    abandoned = err;
     assert.ok(err instanceof hcp.OutcomeUnknownError, String(err));
+    assert.deepEqual(err.ticket.params, { customer_id: rid, amount: '25.00' }, 'the ticket to reconcile it');
     assert.equal(err.operation, MONEY);
     assert.equal(err.dispatch, 'maybe_sent');
     assert.match(err.hint, /list_partner_account_change_records/);
@@ -64,6 +67,7 @@ test('aborting a money call on the wire: OutcomeUnknownError, applied once', asy
   stats = (await e.stats())[MONEY];
   assert.deepEqual([stats.received, stats.applied], [1, 1]);
   assert.equal(Number(await balance(client, rid)) - before, 25, 'applied exactly once');
+  assert.equal((await client.reconcile(abandoned)).verdict, 'applied', 'settled from the records');
   // timeoutMs on a money call: the same rule.
   await e.fault({ path: ADJUST, kind: 'delay', delay_ms: 600, count: 1 });
   await assert.rejects(client.updateCustomerAccountAmount({ customer_id: rid, amount: 1 }, { timeoutMs: 150 }), (err) => {
