@@ -359,6 +359,11 @@ fn an_answer_reads_as_doubles_only_when_no_number_would_change() {
         let answer = match r.body.as_slice() {
             b if b.windows(4).any(|w| w == b"\"big") => r#"{"count": 9007199254740993}"#,
             b if b.windows(4).any(|w| w == b"\"exp") => r#"{"count": 1e3}"#,
+            b if b.windows(4).any(|w| w == b"\"hex") => {
+                // Hex ids (digits then an "e"), an escaped quote, long digit runs: all in strings.
+                r#"{"count": 2, "customer_infos": [{"customer_id": "000000004e5f40718293a4b5c6d7e8f9", "label": "a \"12345678901234567e3\" b", "telephone": "12345678901234567890"}]}"#
+            }
+            b if b.windows(4).any(|w| w == b"\"esc") => r#"{"label": "\\", "count": 1E2}"#,
             _ => r#"{"count": 2, "customer_infos": [{"customer": "e1", "id": "12345"}]}"#,
         };
         support::reply(200, &[], answer)
@@ -375,6 +380,9 @@ fn an_answer_reads_as_doubles_only_when_no_number_would_change() {
     ));
     assert!(!reads("list_sub_customers", json!({"account_name": "big"})));
     assert!(!reads("list_sub_customers", json!({"account_name": "exp"})));
+    assert!(reads("list_sub_customers", json!({"account_name": "hex"})));
+    // The string ends at the quote after an escaped backslash: the exponent after it counts.
+    assert!(!reads("list_sub_customers", json!({"account_name": "esc"})));
     // A model with decimal fields (balances) always takes the exact path.
     assert!(!reads("show_customer_account_balances", json!({})));
 }

@@ -88,8 +88,8 @@ impl Answer {
 
     /// Whether the answer's own text means the same to a face that reads every JSON number as a
     /// double (JavaScript): its model has no decimal or float field, and no number in it is an
-    /// integer beyond 2^53 or written with an exponent (a byte scan that may say no to a digit
-    /// run inside a string: that only costs the slower, exact path).
+    /// integer beyond 2^53 or written with an exponent. Strings are skipped: ids are hex
+    /// (`"000000004e5f…"`), and a digit run before an `e` in one is not an exponent.
     pub fn reads_as_doubles(&self) -> bool {
         let Some((json, headers)) = self.raw() else {
             return false;
@@ -97,18 +97,27 @@ impl Answer {
         if !headers.is_empty() || self.schema().has_typed_numbers() {
             return false;
         }
-        let mut run = 0;
+        let (mut in_string, mut escaped, mut run) = (false, false, 0);
         for &c in json.iter() {
-            if c.is_ascii_digit() {
-                run += 1;
-                if run > 15 {
-                    return false;
+            if in_string {
+                match c {
+                    _ if escaped => escaped = false,
+                    b'\\' => escaped = true,
+                    b'"' => in_string = false,
+                    _ => {}
                 }
-            } else {
-                if run > 0 && matches!(c, b'e' | b'E') {
-                    return false;
+                continue;
+            }
+            match c {
+                b'"' => (in_string, run) = (true, 0),
+                b'0'..=b'9' => {
+                    run += 1;
+                    if run > 15 {
+                        return false;
+                    }
                 }
-                run = 0;
+                b'e' | b'E' if run > 0 => return false,
+                _ => run = 0,
             }
         }
         true
