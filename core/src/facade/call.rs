@@ -97,19 +97,25 @@ impl Answer {
         if !headers.is_empty() || self.schema().has_typed_numbers() {
             return false;
         }
-        let (mut in_string, mut escaped, mut run) = (false, false, 0);
-        for &c in json.iter() {
-            if in_string {
-                match c {
-                    _ if escaped => escaped = false,
-                    b'\\' => escaped = true,
-                    b'"' => in_string = false,
-                    _ => {}
-                }
-                continue;
-            }
+        let (mut at, mut run) = (0, 0);
+        while let Some(&c) = json.get(at) {
+            at += 1;
             match c {
-                b'"' => (in_string, run) = (true, 0),
+                b'"' => {
+                    // To the closing quote, by memchr: most of an answer's bytes are strings.
+                    loop {
+                        let Some(k) = json.get(at..).and_then(|s| memchr::memchr2(b'"', b'\\', s))
+                        else {
+                            return false; // unterminated: let the exact path say why
+                        };
+                        at += k + 1;
+                        if json[at - 1] == b'"' {
+                            break;
+                        }
+                        at += 1; // the escaped byte
+                    }
+                    run = 0;
+                }
                 b'0'..=b'9' => {
                     run += 1;
                     if run > 15 {
