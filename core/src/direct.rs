@@ -27,7 +27,13 @@ pub(crate) struct Direct {
     pool: Pool,
     user_agent: HeaderValue,
     read_timeout: Duration,
+    /// Reads go out on HTTP/1.1 written and read by the calling task itself ([`crate::h1`]):
+    /// no connection task to hand them to, so fewer wake-ups of the runtime's workers.
+    pub reads: crate::h1::Here,
 }
+
+/// Idle connections the reads keep (hyper-util's pool keeps as many per host).
+const READS_KEEP: usize = 64;
 
 /// What a [`Direct`] client is built from.
 pub(crate) struct Setup {
@@ -39,6 +45,15 @@ pub(crate) struct Setup {
 
 impl Direct {
     pub fn new(mut s: Setup) -> Result<Direct> {
+        let reads = crate::h1::Here::new(
+            crate::h1::Setup {
+                tls: s.tls.clone(),
+                user_agent: s.user_agent.clone(),
+                connect_timeout: s.connect_timeout,
+                read_timeout: s.read_timeout,
+            },
+            READS_KEEP,
+        );
         // hyper-rustls writes ALPN itself from the versions enabled below (h2, http/1.1: the
         // same offer) and panics on a configuration that has some already.
         s.tls.alpn_protocols.clear();
@@ -65,6 +80,7 @@ impl Direct {
             pool,
             user_agent,
             read_timeout: s.read_timeout,
+            reads,
         })
     }
 

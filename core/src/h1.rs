@@ -1,10 +1,12 @@
-//! HTTP/1.1 for the calls a thread drives itself ([`crate::runtime::block_on_here`]: the reads of
-//! the blocking faces, Python sync and C). The request is written and the answer read right here,
-//! on tokio sockets of that thread's runtime (rustls for https), over connections kept alive in a
-//! small pool of the thread's own. hyper-util's client, which every other call uses, hands each
-//! request to a connection task through channels and looks the connection up in a pool keyed by
-//! a hashed authority: 20K instructions and two system calls of a blocking read's 97K and seven
-//! (docs/performance.md). HTTP/1.1 only, no proxy (a proxied client uses reqwest throughout).
+//! HTTP/1.1 for reads: the request is written and the answer read by the calling task itself,
+//! on tokio sockets (rustls for https), over connections kept alive in a small pool. A thread
+//! that drives its own calls ([`crate::runtime::block_on_here`]: the blocking faces, Python sync
+//! and C) has a pool of its own; the shared runtime's reads (Node, asyncio, Rust) share one per
+//! client, each connection reused only on the runtime it was made on. hyper-util's client, which
+//! state changes keep (h2 included), hands each request to a connection task through channels
+//! and looks the connection up in a pool keyed by a hashed authority: 20K instructions and two
+//! system calls of a blocking read's 97K and seven, and on the shared runtime the wake-ups of a
+//! second task (docs/performance.md). No proxy here: a proxied client uses reqwest throughout.
 //!
 //! Timeouts as [`crate::direct`]'s: the attempt's deadline bounds the exchange, the read timeout
 //! every wait for bytes, the connect timeout the connect (and TLS handshake).
@@ -25,8 +27,6 @@ use crate::transport::{Incoming, Outgoing};
 /// Longer idle than this and a kept-alive connection is closed rather than reused (hyper-util's
 /// pool uses the same 50 s: servers commonly close at 60).
 const IDLE: Duration = Duration::from_secs(50);
-/// Connections kept per thread and client (a thread makes one call at a time).
-const KEEP: usize = 4;
 /// A response head larger than this is refused.
 const MAX_HEAD: usize = 64 * 1024;
 
@@ -38,8 +38,8 @@ struct Conn {
     io: Box<dyn Stream>,
     /// The socket under `io`, to see whether the server closed it while it was idle.
     fd: std::os::fd::RawFd,
-    /// The thread's runtime whose reactor the socket is registered with.
-    generation: u64,
+    /// The runtime whose reactor the socket is registered with: another cannot drive it.
+    runtime: Option<tokio::runtime::Id>,
     idle_since: std::time::Instant,
 }
 
@@ -55,6 +55,8 @@ pub(crate) struct Here {
     connect_timeout: Duration,
     read_timeout: Duration,
     idle: Mutex<Vec<Conn>>,
+    /// Idle connections kept at most.
+    keep: usize,
 }
 
 pub(crate) struct Setup {
@@ -109,7 +111,8 @@ impl<'a> Target<'a> {
 }
 
 impl Here {
-    pub fn new(mut s: Setup) -> Here {
+    /// `keep`: idle connections kept (a thread makes one call at a time; a shared runtime many).
+    pub fn new(mut s: Setup, keep: usize) -> Here {
         s.tls.alpn_protocols = vec![b"http/1.1".to_vec()];
         Here {
             tls: tokio_rustls::TlsConnector::from(Arc::new(s.tls)),
@@ -117,6 +120,7 @@ impl Here {
             connect_timeout: s.connect_timeout,
             read_timeout: s.read_timeout,
             idle: Mutex::new(Vec::new()),
+            keep,
         }
     }
 
@@ -196,8 +200,11 @@ impl Here {
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
         while let Some(i) = idle.iter().rposition(|c| c.key == *key) {
             let c = idle.swap_remove(i);
-            let fresh = c.generation == crate::runtime::here_generation();
-            if fresh && c.idle_since.elapsed() < IDLE && still_open(c.fd) {
+            if c.runtime.is_some()
+                && c.runtime == runtime_id()
+                && c.idle_since.elapsed() < IDLE
+                && still_open(c.fd)
+            {
                 return Some(c);
             }
         }
@@ -208,7 +215,7 @@ impl Here {
         conn.idle_since = std::time::Instant::now();
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
         idle.retain(|c| c.idle_since.elapsed() < IDLE);
-        if idle.len() >= KEEP {
+        if idle.len() >= self.keep {
             idle.remove(0);
         }
         idle.push(conn);
@@ -254,7 +261,7 @@ impl Here {
             key: t.key.clone(),
             io,
             fd,
-            generation: crate::runtime::here_generation(),
+            runtime: runtime_id(),
             idle_since: std::time::Instant::now(),
         })
     }
@@ -443,6 +450,10 @@ fn parse_head(buf: &[u8]) -> Result<Option<Head>> {
         framing,
         keep_alive,
     }))
+}
+
+fn runtime_id() -> Option<tokio::runtime::Id> {
+    tokio::runtime::Handle::try_current().ok().map(|h| h.id())
 }
 
 fn push_header(w: &mut Vec<u8>, name: &str, value: &str) -> Result<()> {

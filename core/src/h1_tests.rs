@@ -12,12 +12,13 @@ use crate::operation::Method;
 use crate::transport::{Incoming, Outgoing};
 
 fn here(read_timeout: Duration) -> Here {
-    Here::new(Setup {
+    let setup = Setup {
         tls: crate::tls::accepting_any().unwrap(),
         user_agent: "hcpartner-test".into(),
         connect_timeout: Duration::from_secs(2),
         read_timeout,
-    })
+    };
+    Here::new(setup, 4)
 }
 
 fn post(port: u16, headers: &[(&str, &str)]) -> Outgoing {
@@ -264,4 +265,37 @@ fn a_header_no_request_can_carry_is_refused_before_connecting() {
         seen.recv_timeout(Duration::from_millis(200)).is_err(),
         "nothing was sent"
     );
+}
+
+#[test]
+fn a_connection_is_reused_only_by_the_runtime_it_was_made_on() {
+    let (port, seen) = serve(|n, s, tx| {
+        while let Some(r) = read_request(s) {
+            tx.send(format!("conn {n}: {r}")).unwrap();
+            answer(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+        }
+    });
+    let h = here(Duration::from_secs(5));
+    let auth = [("Authorization", "x".to_owned())];
+    let on = |rt: &tokio::runtime::Runtime| {
+        rt.block_on(h.send(&post(port, &[]), &auth, Duration::from_secs(5)))
+            .unwrap()
+    };
+    let first = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    on(&first);
+    on(&first);
+    drop(first); // its reactor is gone with it, and with it the kept connection's
+    let second = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    on(&second);
+    let conns: Vec<String> = (0..3)
+        .map(|_| seen.recv().unwrap()[..6].to_owned())
+        .collect();
+    assert_eq!(conns, ["conn 0", "conn 0", "conn 1"]);
 }

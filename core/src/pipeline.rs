@@ -151,7 +151,12 @@ impl Client {
                     }
                     let sent_at = Instant::now();
                     match transport
-                        .send(&out, &headers, cfg.attempt_timeout.min(remaining))
+                        .send(
+                            &out,
+                            &headers,
+                            cfg.attempt_timeout.min(remaining),
+                            op.effect.is_idempotent(),
+                        )
                         .await
                     {
                         Ok(resp) => match response::outcome(op, &resp, want) {

@@ -104,14 +104,6 @@ thread_local! {
     /// Whether this thread is inside [`block_on_here`] (the transport then uses this thread's
     /// own connection pool, whose connections this thread drives).
     static DRIVING_HERE: Cell<bool> = const { Cell::new(false) };
-    /// How many runtimes this thread has built for [`block_on_here`]: a connection made on one
-    /// cannot be driven by the next.
-    static GENERATION: Cell<u64> = const { Cell::new(0) };
-}
-
-/// Which of this thread's own runtimes is driving the current call (see [`block_on_here`]).
-pub(crate) fn here_generation() -> u64 {
-    GENERATION.with(Cell::get)
 }
 
 /// Runs `fut` on this thread's own current-thread runtime: the calling thread does the I/O and
@@ -128,7 +120,6 @@ pub fn block_on_here<F: Future>(fut: F) -> crate::Result<F::Output> {
         inherited => {
             // Inherited across fork: its driver's descriptors are shared with the parent.
             std::mem::forget(inherited);
-            GENERATION.with(|g| g.set(g.get() + 1));
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()

@@ -261,14 +261,14 @@ impl Transport {
     fn build_here(&self) -> Result<Http> {
         let c = &self.config;
         if c.proxy.is_none() && c.env_proxies.is_empty() {
-            return Ok(Http::Here(Arc::new(crate::h1::Here::new(
-                crate::h1::Setup {
-                    tls: self.tls()?,
-                    user_agent: c.user_agent.clone(),
-                    connect_timeout: c.connect_timeout,
-                    read_timeout: c.read_timeout,
-                },
-            ))));
+            let setup = crate::h1::Setup {
+                tls: self.tls()?,
+                user_agent: c.user_agent.clone(),
+                connect_timeout: c.connect_timeout,
+                read_timeout: c.read_timeout,
+            };
+            // A thread makes one call at a time.
+            return Ok(Http::Here(Arc::new(crate::h1::Here::new(setup, 4))));
         }
         self.build_http()
     }
@@ -359,13 +359,19 @@ impl Transport {
     }
 
     /// Sends once. Transport failures say whether the request may have reached the server.
+    /// `read`: an idempotent request, which a direct client sends on [`crate::h1`] (state
+    /// changes keep hyper-util's client, h2 included).
     pub async fn send(
         &self,
         req: &Outgoing,
         auth_headers: &[(&str, String)],
         timeout: Duration,
+        read: bool,
     ) -> Result<Incoming> {
         let http = match self.http()? {
+            Http::Direct(direct) if read => {
+                return direct.reads.send(req, auth_headers, timeout).await
+            }
             Http::Direct(direct) => return direct.send(req, auth_headers, timeout).await,
             Http::Here(here) => return here.send(req, auth_headers, timeout).await,
             Http::Proxied(http) => http,
