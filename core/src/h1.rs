@@ -29,6 +29,8 @@ use crate::transport::{Incoming, Outgoing};
 const IDLE: Duration = Duration::from_secs(50);
 /// A response head larger than this is refused.
 const MAX_HEAD: usize = 64 * 1024;
+/// A body's buffer is reserved up to this much before its bytes arrive.
+const PREALLOCATE: usize = 4 * 1024 * 1024;
 
 trait Stream: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> Stream for T {}
@@ -311,7 +313,8 @@ async fn read_response(
                 .len
                 .checked_add(n)
                 .ok_or_else(|| protocol("a Content-Length too large", status))?;
-            buf.reserve(end.saturating_sub(buf.len()));
+            // Room for the body at once, up to a bound: a length is the server's word, not memory.
+            buf.reserve(end.saturating_sub(buf.len()).min(PREALLOCATE));
             while buf.len() < end {
                 if fill(io, &mut buf, wait, status).await? == 0 {
                     return Err(closed_early(status));
@@ -343,7 +346,7 @@ async fn read_response(
                             .ok()
                             .and_then(|s| start.checked_add(s))
                             .ok_or_else(|| protocol("a chunk too large", status))?;
-                        if buf.len() >= end + 2 {
+                        if buf.len() >= end.saturating_add(2) {
                             if &buf[end..end + 2] != b"\r\n" {
                                 return Err(protocol("a malformed chunk", status));
                             }

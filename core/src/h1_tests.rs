@@ -299,3 +299,21 @@ fn a_connection_is_reused_only_by_the_runtime_it_was_made_on() {
         .collect();
     assert_eq!(conns, ["conn 0", "conn 0", "conn 1"]);
 }
+
+#[test]
+fn a_huge_announced_length_is_not_allocated_up_front() {
+    let (port, _seen) = serve(|_, s, _| {
+        if read_request(s).is_some() {
+            answer(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999\r\n\r\n{}",
+            );
+        } // then closes: the body never comes
+    });
+    let e = send(&here(Duration::from_secs(2)), &post(port, &[])).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.status()),
+        (ErrorKind::Connect, Some(200)),
+        "{e}"
+    );
+}
