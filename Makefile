@@ -176,7 +176,7 @@ bench-node: $(NODE_PKG)/node_modules/.installed benches/node/node_modules/.insta
 # crash to fuzz/artifacts/. cargo-fuzz passes nightly flags: RUSTC_BOOTSTRAP lets the machine's
 # stable rustc take them (no sanitizer: its runtime ships with nightly only).
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS := error_body response_decode signer params options
+FUZZ_TARGETS := error_body response_decode signer params options h1_response
 fuzz:
 	command -v cargo-fuzz >/dev/null || $(CARGO) install -q cargo-fuzz --locked
 	for t in $(FUZZ_TARGETS); do \

@@ -25,6 +25,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("signer", signer),
     ("params", params),
     ("options", options),
+    ("h1_response", h1_response),
 ];
 
 fn incoming(status: u16, body: &[u8]) -> Incoming {
@@ -153,6 +154,28 @@ pub fn options(data: &[u8]) {
         if let Some(sk) = secret.filter(|s| s.len() >= 8 && text.matches(s.as_str()).count() == 1) {
             assert!(!e.to_string().contains(&sk), "the secret in an error: {e}");
         }
+    }
+}
+
+/// An answer as the calling task's HTTP/1.1 exchange reads it (`core/src/h1.rs`): framed, or
+/// refused as something that may have been sent; never more body than bytes came.
+pub fn h1_response(data: &[u8]) {
+    thread_local! {
+        static RUNTIME: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+    }
+    let mut io = data;
+    let wait = || tokio::time::Instant::now() + Duration::from_secs(5);
+    let r = RUNTIME.with(|rt| rt.block_on(crate::h1::read_response(&mut io, &wait)));
+    match r {
+        Ok((answer, _)) => assert!(answer.body.len() <= data.len(), "a body out of nothing"),
+        Err(e) => assert_eq!(
+            (e.kind(), e.dispatch()),
+            (ErrorKind::Connect, crate::Dispatch::MaybeSent),
+            "{e}"
+        ),
     }
 }
 

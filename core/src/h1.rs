@@ -286,8 +286,8 @@ struct Head {
 }
 
 /// The answer to the request just written, and whether the connection can carry another.
-async fn read_response(
-    io: &mut dyn Stream,
+pub(crate) async fn read_response(
+    io: &mut (impl AsyncRead + Unpin + ?Sized),
     wait: &impl Fn() -> Instant,
 ) -> Result<(Incoming, bool)> {
     let mut buf: Vec<u8> = Vec::with_capacity(8 * 1024);
@@ -376,7 +376,7 @@ async fn read_response(
 
 /// Reads what is there into `buf` (0: the server closed the connection).
 async fn fill(
-    io: &mut dyn Stream,
+    io: &mut (impl AsyncRead + Unpin + ?Sized),
     buf: &mut Vec<u8>,
     wait: &impl Fn() -> Instant,
     status: Option<u16>,
