@@ -68,29 +68,24 @@ pub(crate) struct Setup {
     pub read_timeout: Duration,
 }
 
-/// Where a request goes, from its URL.
+/// Where a request goes, from its URL (split as the signer splits it, so what is signed is what
+/// is sent).
 struct Target<'a> {
     key: Key,
     host: &'a str,
     port: u16,
-    /// Path and query, as the request line carries them.
-    path: &'a str,
+    url: crate::signer::UrlParts<'a>,
 }
 
 impl<'a> Target<'a> {
     fn parse(url: &'a str) -> Result<Target<'a>> {
         let bad = || Error::invalid_argument("url", "is not a URL an HTTP request can be sent to");
-        let (https, rest) = match url.split_once("://") {
-            Some(("https", rest)) => (true, rest),
-            Some(("http", rest)) => (false, rest),
-            _ => return Err(bad()),
-        };
-        let rest = rest.split_once('#').map_or(rest, |(r, _)| r);
-        let end = rest.find(['/', '?']).unwrap_or(rest.len());
-        let (authority, path) = rest.split_at(end);
-        if authority.is_empty() || authority.contains('@') {
+        let parts = crate::signer::UrlParts::parse(url)?;
+        let authority = parts.host;
+        if authority.contains('@') {
             return Err(bad());
         }
+        let https = url.starts_with("https://");
         // host, [v6], host:port or [v6]:port
         let (host, port) = match authority.rfind(':') {
             Some(i) if !authority[i..].contains(']') => (
@@ -99,15 +94,14 @@ impl<'a> Target<'a> {
             ),
             _ => (authority, if https { 443 } else { 80 }),
         };
-        let host = host.trim_start_matches('[').trim_end_matches(']');
         Ok(Target {
             key: Key {
                 https,
                 authority: authority.to_owned(),
             },
-            host,
+            host: host.trim_start_matches('[').trim_end_matches(']'),
             port,
-            path: if path.is_empty() { "/" } else { path },
+            url: parts,
         })
     }
 }
@@ -171,7 +165,16 @@ impl Here {
         t: &Target<'_>,
     ) -> Result<Vec<u8>> {
         let mut w = Vec::with_capacity(512 + req.body.len());
-        for part in [req.method.as_str(), " ", t.path, " HTTP/1.1\r\n"] {
+        let (path, query) = (t.url.path, t.url.query);
+        let question = if query.is_empty() { "" } else { "?" };
+        for part in [
+            req.method.as_str(),
+            " ",
+            path,
+            question,
+            query,
+            " HTTP/1.1\r\n",
+        ] {
             w.extend_from_slice(part.as_bytes());
         }
         let headers = req

@@ -317,3 +317,28 @@ fn a_huge_announced_length_is_not_allocated_up_front() {
         "{e}"
     );
 }
+
+#[test]
+fn the_request_line_is_the_signed_path_and_query() {
+    let (port, seen) = serve(|_, s, tx| {
+        while let Some(r) = read_request(s) {
+            tx.send(r.lines().next().unwrap().to_owned()).unwrap();
+            answer(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
+        }
+    });
+    let h = here(Duration::from_secs(5));
+    for url in [
+        "http://127.0.0.1:{port}?x=1#frag",
+        "http://127.0.0.1:{port}",
+    ] {
+        let mut req = post(port, &[]);
+        req.url = url.replace("{port}", &port.to_string());
+        send(&h, &req).unwrap();
+    }
+    assert_eq!(
+        seen.recv().unwrap(),
+        "POST /?x=1 HTTP/1.1",
+        "a path where the URL has none"
+    );
+    assert_eq!(seen.recv().unwrap(), "POST / HTTP/1.1");
+}
