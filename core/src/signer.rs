@@ -116,16 +116,18 @@ pub fn sign(
     Ok(sign_at(method, url, headers, body, &key, SystemTime::now())?.headers)
 }
 
+/// An HTTP token (RFC 9110 5.6.2): what a method or a header name is made of.
+pub(crate) fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
 /// What no HTTP request can carry is refused before signing, naming it: a method that is not a
 /// token (`GE\r\nT`), header names or values (and key material, which become headers) with CR,
 /// LF or NUL. Values are not echoed: they may be secrets.
 fn check_request(method: &str, headers: &[(&str, &str)], key: &SigningKey<'_>) -> Result<()> {
-    let token = |s: &str| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-    };
-    if !token(method) {
+    if !is_token(method) {
         return Err(Error::invalid_argument(
             "method",
             "is not an HTTP method (letters only, no spaces or line breaks)",
@@ -133,7 +135,7 @@ fn check_request(method: &str, headers: &[(&str, &str)], key: &SigningKey<'_>) -
     }
     let clean = |s: &str| !s.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0));
     for (k, v) in headers {
-        if !token(k) {
+        if !is_token(k) {
             return Err(Error::invalid_argument(
                 format!("headers.{}", crate::error::quote(k)),
                 "is not a valid header name",

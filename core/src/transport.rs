@@ -77,8 +77,7 @@ pub(crate) fn header_value(name: &str, value: &str) -> Result<reqwest::header::H
 /// with CR, LF, NUL or another control character (the checks of [`header_value`], without
 /// building a header map's value).
 pub(crate) fn check_header(name: &str, value: &str) -> Result<()> {
-    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-    if name.is_empty() || !name.bytes().all(token) {
+    if !crate::signer::is_token(name) {
         return Err(Error::invalid_argument(name, "is not a valid header name"));
     }
     if !value.bytes().all(|b| b == b'\t' || (b >= 32 && b != 127)) {
