@@ -171,9 +171,14 @@ impl Client {
         params: &Value,
         per: &PerCall,
     ) -> Option<crate::facade::reconcile::Ticket> {
+        use crate::facade::reconcile::{settles, ticket_of};
+        // Asked for every spawned call: reads and other operations stop here, before the clock.
+        if !settles(op) {
+            return None;
+        }
         let began = self.inner.transport.now();
         let ended = began + self.total_timeout(per);
-        crate::facade::reconcile::ticket_of(op, params, began, ended)
+        Some(ticket_of(op, params, began, ended))
     }
 
     /// Sends `op` without schema validation and returns its JSON result (declared response

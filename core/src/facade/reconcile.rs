@@ -86,20 +86,26 @@ pub(crate) fn ticket(
     began: SystemTime,
     ended: SystemTime,
 ) -> Option<Ticket> {
-    SETTLES.iter().find(|(name, _)| *name == op.name)?;
+    if !settles(op) {
+        return None;
+    }
     let body: Value = serde_json::from_slice(body).ok()?;
-    ticket_of(op, &body, began, ended)
+    Some(ticket_of(op, &body, began, ended))
 }
 
-/// The ticket of a call of `op` with `params` (the body, or a face's flat parameters: the
-/// identifying fields are body fields either way), when its outcome can be settled.
+/// Whether an unknown outcome of `op` can be settled from records (and so gets a ticket).
+pub(crate) fn settles(op: &Operation) -> bool {
+    SETTLES.iter().any(|(name, _)| *name == op.name)
+}
+
+/// The ticket of a call of `op` (one that [`settles`]) with `params`: the body, or a face's flat
+/// parameters, the identifying fields being body fields either way.
 pub(crate) fn ticket_of(
     op: &Operation,
     params: &Value,
     began: SystemTime,
     ended: SystemTime,
-) -> Option<Ticket> {
-    SETTLES.iter().find(|(name, _)| *name == op.name)?;
+) -> Ticket {
     let keep = [
         "customer_id",
         "amount",
@@ -116,12 +122,12 @@ pub(crate) fn ticket_of(
         t.duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64)
     };
-    Some(Ticket {
+    Ticket {
         operation: op.name.to_owned(),
         params: Value::Object(params),
         began: secs(began),
         ended: secs(ended),
-    })
+    }
 }
 
 fn utc(secs: i64) -> String {
