@@ -144,6 +144,23 @@ function start(nativeClient, operation, params, { signal, timeoutMs, core }) {
   });
 }
 
+/**
+ * The answer of one native task that reports under an id: `begin(id)` starts it and returns null,
+ * or the report of why it could not start. Resolves with the parsed answer; rejects with its error.
+ */
+async function once(begin) {
+  const [kind, text] = await new Promise((resolve) => {
+    const id = track((k, t) => resolve([k, t]));
+    const failed = begin(id);
+    if (failed !== null) {
+      release(id);
+      resolve([ERR, failed]);
+    }
+  });
+  if (kind === ERR) throw errorFrom(text);
+  return JSON.parse(text);
+}
+
 /** The JSON text of the ticket in `error` (an HcpError's `ticket`, or a ticket); null for none. */
 function ticketOf(error) {
   const ticket = error instanceof HcpError ? error.ticket : error;
@@ -286,16 +303,7 @@ class Client extends Operations {
   async reconcile(error) {
     const ticket = ticketOf(error);
     const nativeClient = this.#native;
-    const [kind, text] = await new Promise((resolve) => {
-      const id = track((k, t) => resolve([k, t]));
-      const failed = nativeClient.reconcile(id, ticket);
-      if (failed !== null) {
-        release(id);
-        resolve([ERR, failed]);
-      }
-    });
-    if (kind === ERR) throw errorFrom(text);
-    return JSON.parse(text);
+    return once((id) => nativeClient.reconcile(id, ticket));
   }
 
   get endpoint() {
@@ -314,16 +322,7 @@ class Client extends Operations {
   /** Test hook: a deliberate panic in a sync export or a spawned task. */
   async _panic(spawned = false) {
     const nativeClient = this.#native;
-    const [kind, text] = await new Promise((resolve) => {
-      const id = track((k, t) => resolve([k, t]));
-      const report = nativeClient.panicForTest(id, spawned);
-      if (report !== null) {
-        release(id);
-        resolve([ERR, report]);
-      }
-    });
-    if (kind === ERR) throw errorFrom(text);
-    return JSON.parse(text);
+    return once((id) => nativeClient.panicForTest(id, spawned));
   }
 }
 
