@@ -35,7 +35,8 @@ pub(crate) struct Direct {
 /// Idle connections the reads keep (hyper-util's pool keeps as many per host).
 const READS_KEEP: usize = 64;
 
-/// What a [`Direct`] client is built from.
+/// What a [`Direct`] client (and [`crate::h1::Here`]) is built from.
+#[derive(Clone)]
 pub(crate) struct Setup {
     pub tls: rustls::ClientConfig,
     pub user_agent: String,
@@ -45,15 +46,7 @@ pub(crate) struct Setup {
 
 impl Direct {
     pub fn new(mut s: Setup) -> Result<Direct> {
-        let reads = crate::h1::Here::new(
-            crate::h1::Setup {
-                tls: s.tls.clone(),
-                user_agent: s.user_agent.clone(),
-                connect_timeout: s.connect_timeout,
-                read_timeout: s.read_timeout,
-            },
-            READS_KEEP,
-        );
+        let reads = crate::h1::Here::new(s.clone(), READS_KEEP);
         // hyper-rustls writes ALPN itself from the versions enabled below (h2, http/1.1: the
         // same offer) and panics on a configuration that has some already.
         s.tls.alpn_protocols.clear();

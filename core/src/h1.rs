@@ -19,7 +19,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
-use crate::direct::timed_out;
+use crate::direct::{timed_out, Setup};
 use crate::error::{Dispatch, Error, ErrorKind, Result};
 use crate::operation::Method;
 use crate::transport::{Incoming, Outgoing};
@@ -59,13 +59,6 @@ pub(crate) struct Here {
     idle: Mutex<Vec<Conn>>,
     /// Idle connections kept at most.
     keep: usize,
-}
-
-pub(crate) struct Setup {
-    pub tls: rustls::ClientConfig,
-    pub user_agent: String,
-    pub connect_timeout: Duration,
-    pub read_timeout: Duration,
 }
 
 /// Where a request goes, from its URL (split as the signer splits it, so what is signed is what

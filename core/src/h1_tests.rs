@@ -6,7 +6,8 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::{Here, Setup};
+use super::Here;
+use crate::direct::Setup;
 use crate::error::{Dispatch, ErrorKind};
 use crate::operation::Method;
 use crate::transport::{Incoming, Outgoing};

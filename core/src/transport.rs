@@ -215,16 +215,24 @@ impl Transport {
         }
     }
 
+    /// What a client without a proxy is built from; `None` when a proxy applies.
+    fn direct_setup(&self) -> Result<Option<crate::direct::Setup>> {
+        let c = &self.config;
+        if c.proxy.is_some() || !c.env_proxies.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(crate::direct::Setup {
+            tls: self.tls()?,
+            user_agent: c.user_agent.clone(),
+            connect_timeout: c.connect_timeout,
+            read_timeout: c.read_timeout,
+        }))
+    }
+
     fn build_http(&self) -> Result<Http> {
         let c = &self.config;
-        if c.proxy.is_none() && c.env_proxies.is_empty() {
-            return crate::direct::Direct::new(crate::direct::Setup {
-                tls: self.tls()?,
-                user_agent: c.user_agent.clone(),
-                connect_timeout: c.connect_timeout,
-                read_timeout: c.read_timeout,
-            })
-            .map(|d| Http::Direct(Arc::new(d)));
+        if let Some(setup) = self.direct_setup()? {
+            return crate::direct::Direct::new(setup).map(|d| Http::Direct(Arc::new(d)));
         }
         let mut b = reqwest::Client::builder()
             .user_agent(c.user_agent.clone())
@@ -258,18 +266,11 @@ impl Transport {
     /// A thread's own client: HTTP/1.1 written and read on that thread ([`crate::h1`]), or
     /// reqwest's when a proxy applies.
     fn build_here(&self) -> Result<Http> {
-        let c = &self.config;
-        if c.proxy.is_none() && c.env_proxies.is_empty() {
-            let setup = crate::h1::Setup {
-                tls: self.tls()?,
-                user_agent: c.user_agent.clone(),
-                connect_timeout: c.connect_timeout,
-                read_timeout: c.read_timeout,
-            };
+        match self.direct_setup()? {
             // A thread makes one call at a time.
-            return Ok(Http::Here(Arc::new(crate::h1::Here::new(setup, 4))));
+            Some(setup) => Ok(Http::Here(Arc::new(crate::h1::Here::new(setup, 4)))),
+            None => self.build_http(),
         }
-        self.build_http()
     }
 
     /// The pooled client for this call: the process's (driven by the shared runtime), or this
