@@ -7,7 +7,7 @@
 use hcpartner::facade::reconcile::{reconcile_value, Reconciliation};
 use hcpartner::facade::{self, CallControl, CallOptions, ClientOptions, Numbers, Pager, Schema};
 use hcpartner::{Client as CoreClient, Dispatch, Error};
-use napi::Either;
+use napi::{Either, Env};
 use napi_derive::napi;
 use serde_json::Value;
 
@@ -70,6 +70,7 @@ pub fn new_client(bridge: &Bridge, options: String, strings: bool) -> Either<Nat
 impl NativeClient {
     fn spawn(
         &self,
+        env: &Env,
         id: u32,
         operation: &str,
         params: &str,
@@ -79,7 +80,9 @@ impl NativeClient {
         let per = CallOptions::from_json(options, "call options")?
             .into_per_call(&self.client.config().retry)?;
         let (sink, strings) = (self.sink.clone(), self.strings);
-        facade::spawn_call_with(&self.client, operation, params, per, move |r| {
+        // A read goes on this thread's loop while it drives few (see `local`).
+        let local = crate::local::usable(env);
+        let done = move |r: hcpartner::Result<facade::Answer>| {
             let r = r.and_then(|a| {
                 let m = &a.meta;
                 let meta = serde_json::json!({"operation": a.op.name, "requestId": m.request_id,
@@ -95,7 +98,17 @@ impl NativeClient {
                 Ok((meta, text)) => sink.send(id, META, format!("{meta}\n{text}")),
                 Err(e) => sink.send(id, ERR, report_json(&e)),
             }
-        })
+        };
+        let control = if local {
+            facade::spawn_call_local_with(&self.client, operation, params, per, done)?
+        } else {
+            facade::spawn_call_with(&self.client, operation, params, per, done)?
+        };
+        if local {
+            // Sent now, from this call: the answer then wakes this thread and no other.
+            crate::local::turn();
+        }
+        Ok(control)
     }
 
     /// Starts `operation`; its outcome comes back through the bridge under `id` (kind META:
@@ -105,6 +118,7 @@ impl NativeClient {
     #[napi]
     pub fn call(
         &self,
+        env: Env,
         id: u32,
         operation: String,
         params: String,
@@ -112,7 +126,7 @@ impl NativeClient {
     ) -> Either<NativeCall, String> {
         guarded(|| {
             Ok(NativeCall {
-                control: self.spawn(id, &operation, &params, &options)?,
+                control: self.spawn(&env, id, &operation, &params, &options)?,
             })
         })
     }
@@ -122,12 +136,16 @@ impl NativeClient {
     #[napi]
     pub fn start(
         &self,
+        env: Env,
         id: u32,
         operation: String,
         params: String,
         options: String,
     ) -> Option<String> {
-        match guarded(|| self.spawn(id, &operation, &params, &options).map(drop)) {
+        match guarded(|| {
+            self.spawn(&env, id, &operation, &params, &options)
+                .map(drop)
+        }) {
             Either::A(()) => None,
             Either::B(report) => Some(report),
         }

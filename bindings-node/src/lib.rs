@@ -10,6 +10,7 @@
 
 mod bridge;
 mod client;
+mod local;
 mod logging;
 mod sign;
 

@@ -27,6 +27,7 @@ pub mod facade;
 #[doc(hidden)]
 pub mod fuzzing;
 mod h1;
+pub mod local;
 #[macro_use]
 mod model_macros;
 pub mod generated;

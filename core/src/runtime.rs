@@ -143,6 +143,11 @@ pub fn driving_here() -> bool {
     DRIVING_HERE.with(Cell::get)
 }
 
+/// Marks this thread as driving its own calls (or not, restoring); gives what it was.
+pub(crate) fn set_driving_here(on: bool) -> bool {
+    DRIVING_HERE.with(|d| d.replace(on))
+}
+
 /// Makes the faces run on a runtime the embedding application already has. Call it before the
 /// first call; it replaces the shared runtime for this process.
 pub fn set_runtime(handle: Handle) {

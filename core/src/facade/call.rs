@@ -418,7 +418,7 @@ pub fn call_interruptible_with(
 /// Lets a face give up on a spawned call, by the money rule.
 #[derive(Debug)]
 pub struct CallControl {
-    pub(super) abort: tokio::task::AbortHandle,
+    pub(super) abort: Abort,
     pub(super) progress: Arc<Progress>,
     pub(super) abandoned: Arc<AtomicBool>,
     pub(super) op: &'static Operation,
@@ -434,7 +434,10 @@ impl CallControl {
     /// change that may be on the wire runs on and its outcome is logged; the error says so.
     pub fn cancel(&self, what: &str) -> Option<Error> {
         if self.op.effect.is_idempotent() || !self.progress.may_be_sent() {
-            self.abort.abort();
+            match &self.abort {
+                Abort::Task(task) => task.abort(),
+                Abort::Local(local) => local.abort(),
+            }
             return None;
         }
         self.abandoned.store(true, Ordering::SeqCst);
@@ -486,11 +489,50 @@ pub fn spawn_call_with(
         })
     };
     Ok(CallControl {
-        abort: task.abort_handle(),
+        abort: Abort::Task(task.abort_handle()),
         progress,
         abandoned,
         op,
         ticket,
         made: std::time::Instant::now(),
     })
+}
+
+/// [`spawn_call_with`] for a read, driven by this thread's [`crate::local`] driver when it has
+/// one (`done` is then called on this thread, during a turn). A state change, or a thread
+/// without a driver, goes to the shared runtime.
+pub fn spawn_call_local_with(
+    client: &Client,
+    operation: &str,
+    params: Value,
+    per: PerCall,
+    done: impl FnOnce(Result<Answer>) + Send + 'static,
+) -> Result<CallControl> {
+    let read = crate::client::operation_named(operation)?
+        .effect
+        .is_idempotent();
+    if !read || !crate::local::started() {
+        return spawn_call_with(client, operation, params, per, done);
+    }
+    let (op, params) = client.prepare_with(operation, params, &per)?;
+    let progress = Arc::new(Progress::default());
+    let fut = run(client.clone(), op, params, progress.clone(), per);
+    let local = crate::local::spawn(async move { done(fut.await) })
+        .ok_or_else(|| Error::internal("the local driver went away", Dispatch::NotSent))?;
+    Ok(CallControl {
+        abort: Abort::Local(local),
+        progress,
+        abandoned: Arc::default(),
+        op,
+        ticket: None,
+        made: std::time::Instant::now(),
+    })
+}
+
+/// How a spawned call is stopped: its task on the shared runtime, or its place in this
+/// thread's [`crate::local`] driver.
+#[derive(Debug)]
+pub(super) enum Abort {
+    Task(tokio::task::AbortHandle),
+    Local(crate::local::Abort),
 }

@@ -113,7 +113,7 @@ pub fn spawn_fan_out(
             })
         };
         let control = CallControl {
-            abort: task.abort_handle(),
+            abort: super::call::Abort::Task(task.abort_handle()),
             progress,
             abandoned,
             op,

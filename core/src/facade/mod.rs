@@ -22,8 +22,8 @@ mod report;
 pub use build::{build, build_json, Build, BuildError, Key};
 pub use call::{
     block, block_interruptible, call, call_blocking, call_blocking_with, call_interruptible,
-    call_interruptible_with, call_with, guard, spawn_call, spawn_call_with, Answer, Blocking,
-    CallControl,
+    call_interruptible_with, call_with, guard, spawn_call, spawn_call_local_with, spawn_call_with,
+    Answer, Blocking, CallControl,
 };
 pub use call_options::CallOptions;
 pub use dates::{date_value, place_dates};
