@@ -80,9 +80,13 @@ impl NativeClient {
         let per = CallOptions::from_json(options, "call options")?
             .into_per_call(&self.client.config().retry)?;
         let (sink, strings) = (self.sink.clone(), self.strings);
-        // A read goes on this thread's loop while it drives few (see `local`).
-        let local = crate::local::usable(env);
+        // A read goes on this thread's loop when it has nothing else in flight (see `local`).
+        let read = hcpartner::generated::operations::find_operation(operation)
+            .is_some_and(|op| op.effect.is_idempotent());
+        let local = read && crate::local::usable(env);
+        let away = (!local).then(crate::local::away);
         let done = move |r: hcpartner::Result<facade::Answer>| {
+            let _away = away;
             let r = r.and_then(|a| {
                 let m = &a.meta;
                 let meta = serde_json::json!({"operation": a.op.name, "requestId": m.request_id,

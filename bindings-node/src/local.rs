@@ -10,14 +10,11 @@
 use std::alloc::{alloc_zeroed, dealloc, Layout};
 use std::cell::Cell;
 use std::ffi::{c_int, c_void};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use napi::sys::uv_loop_s;
 use napi::Env;
-
-/// Reads the JS thread drives at once: its own connection pool keeps as many (a thread's
-/// [`hcpartner`] pool), and past a few the workers' parallel parsing and signing win.
-pub const MAX_IN_FLIGHT: usize = 4;
 
 /// How long a turn waits for a timer when nothing else happens, in ms: the lateness a timeout
 /// or retry pause of a read may have.
@@ -64,6 +61,25 @@ struct Handles {
 thread_local! {
     static HANDLES: Cell<Option<Handles>> = const { Cell::new(None) };
     static FAILED: Cell<bool> = const { Cell::new(false) };
+    /// This thread's calls on the shared runtime.
+    static AWAY: Arc<AtomicUsize> = Arc::default();
+}
+
+/// Counts a call of this thread on the shared runtime while it lives (moved into the call's
+/// outcome callback, which is dropped when the call ends or is aborted).
+pub struct Away(Arc<AtomicUsize>);
+
+impl Drop for Away {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// An [`Away`] for a call about to go to the shared runtime.
+pub fn away() -> Away {
+    let n = AWAY.with(Arc::clone);
+    n.fetch_add(1, Ordering::Relaxed);
+    Away(n)
 }
 
 /// The async handle, sent to from any thread while it is open.
@@ -100,8 +116,8 @@ extern "C" fn free_handle(h: *mut Handle) {
     }
 }
 
-/// Whether this thread can drive a read now: its driver runs (made on first use) and holds
-/// fewer than [`MAX_IN_FLIGHT`].
+/// Whether this thread drives a read now: its driver runs (made on first use) and no other call
+/// of this thread is in flight, here or on the shared runtime.
 pub fn usable(env: &Env) -> bool {
     if FAILED.with(Cell::get) {
         return false;
@@ -110,7 +126,7 @@ pub fn usable(env: &Env) -> bool {
         FAILED.with(|f| f.set(true));
         return false;
     }
-    hcpartner::local::in_flight() < MAX_IN_FLIGHT
+    hcpartner::local::in_flight() == 0 && AWAY.with(|n| n.load(Ordering::Relaxed)) == 0
 }
 
 /// Starts the driver and its handles on this thread's loop.
