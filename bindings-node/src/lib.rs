@@ -2,8 +2,9 @@
 //! (`hcpartner::facade`), which decides everything. Values cross as JSON text: the JS layer
 //! writes params (its own walk names a bad field, keeps bigints exact), the core shapes results
 //! by their response model and the JS layer `JSON.parse`s them. Calls run on the core's shared
-//! runtime and come back through one threadsafe function (`bridge.rs`), never blocking the event
-//! loop. Every export turns a panic into an `Internal` error report: none crosses into JS.
+//! runtime, or a read on the JS thread's own loop when nothing else is in flight (`local.rs`),
+//! and come back through one threadsafe function (`bridge.rs`), never blocking the event loop.
+//! Every export turns a panic into an `Internal` error report: none crosses into JS.
 
 // `#[napi]` registers exports only outside `cfg(test)`, so the unit-test build sees them unused.
 #![cfg_attr(test, allow(dead_code))]
