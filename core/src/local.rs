@@ -145,8 +145,7 @@ pub fn turn() -> usize {
         };
         let Some(driver) = d.as_mut() else { return 0 };
         let Driver { runtime, calls, .. } = driver;
-        IN_TURN.with(|t| t.set(true));
-        let was = crate::runtime::set_driving_here(true);
+        let _turning = Turning::begin();
         runtime.block_on(async {
             loop {
                 poll_woken(calls);
@@ -161,10 +160,29 @@ pub fn turn() -> usize {
                 }
             }
         });
-        crate::runtime::set_driving_here(was);
-        IN_TURN.with(|t| t.set(false));
         calls.iter().flatten().count()
     })
+}
+
+/// This thread is in a turn (and drives its own calls) until dropped, even by a panic.
+struct Turning {
+    was_driving: bool,
+}
+
+impl Turning {
+    fn begin() -> Turning {
+        IN_TURN.with(|t| t.set(true));
+        Turning {
+            was_driving: crate::runtime::set_driving_here(true),
+        }
+    }
+}
+
+impl Drop for Turning {
+    fn drop(&mut self) {
+        crate::runtime::set_driving_here(self.was_driving);
+        IN_TURN.with(|t| t.set(false));
+    }
 }
 
 fn poll_woken(calls: &mut [Option<(Arc<Slot>, Call)>]) {
