@@ -294,16 +294,28 @@ pub struct NativePager {
 impl NativePager {
     /// Fetches the next item or page; it comes back under `id` (kind END at the end).
     #[napi]
-    pub fn next(&self, id: u32) -> Option<String> {
+    pub fn next(&self, env: Env, id: u32) -> Option<String> {
         let (pager, sink, strings) = (self.pager.clone(), self.sink.clone(), self.strings);
         let started = guarded(|| {
-            let handle = hcpartner::runtime::try_handle()?;
-            handle.spawn(async move {
+            let next = async move {
                 let (kind, text) = match pager.next().await {
                     None => (END, String::new()),
                     Some(r) => outcome(r.map(|v| (pager.schema(), v)), strings),
                 };
                 sink.send(id, kind, text);
+            };
+            // Pages are reads; an item already fetched then comes back without a worker.
+            if crate::local::usable(&env) {
+                hcpartner::local::spawn(next).ok_or_else(|| {
+                    Error::internal("this thread's driver went away", Dispatch::NotSent)
+                })?;
+                crate::local::turn();
+                return Ok(());
+            }
+            let away = crate::local::away();
+            hcpartner::runtime::try_handle()?.spawn(async move {
+                let _away = away;
+                next.await
             });
             Ok(())
         });
