@@ -1,8 +1,10 @@
 //! Reads on the JS thread ([`hcpartner::local`]): libuv watches the driver's epoll descriptor,
 //! an async handle carries wake-ups from other threads, and a timer turns the driver while
-//! calls are pending (their timeouts and retry pauses fire only during a turn). A sequential
-//! read then wakes only the JS thread, as `node:http` does; above [`MAX_IN_FLIGHT`] reads,
-//! calls go to the shared runtime's workers, which parse and sign in parallel.
+//! calls are pending (their timeouts and retry pauses fire only during a turn). A read made while
+//! this thread has no other call in flight runs here, so a sequential caller wakes only the JS
+//! thread, as `node:http` does. With others in flight, calls go to the shared runtime, whose
+//! workers sign and frame them in parallel with the JS thread's parsing: measured, a JS thread
+//! driving four of sixteen reads in flight lowered the rate by a third.
 //!
 //! The handles are unreferenced (the bridge keeps the loop alive while calls are in flight)
 //! and closed by the environment's cleanup hook, so a worker thread's loop closes cleanly.
