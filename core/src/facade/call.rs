@@ -474,6 +474,17 @@ pub fn spawn_call_with(
     done: impl FnOnce(Result<Answer>) + Send + 'static,
 ) -> Result<CallControl> {
     let (op, params) = client.prepare_with(operation, params, &per)?;
+    spawn_prepared(client, op, params, per, done)
+}
+
+/// [`spawn_call_with`] for params already checked against `op`.
+fn spawn_prepared(
+    client: &Client,
+    op: &'static Operation,
+    params: Value,
+    per: PerCall,
+    done: impl FnOnce(Result<Answer>) + Send + 'static,
+) -> Result<CallControl> {
     let handle = crate::runtime::try_handle()?;
     let progress = Arc::new(Progress::default());
     let abandoned = Arc::new(AtomicBool::new(false));
@@ -508,13 +519,10 @@ pub fn spawn_call_local_with(
     per: PerCall,
     done: impl FnOnce(Result<Answer>) + Send + 'static,
 ) -> Result<CallControl> {
-    let read = crate::client::operation_named(operation)?
-        .effect
-        .is_idempotent();
-    if !read || !crate::local::started() {
-        return spawn_call_with(client, operation, params, per, done);
-    }
     let (op, params) = client.prepare_with(operation, params, &per)?;
+    if !op.effect.is_idempotent() || !crate::local::started() {
+        return spawn_prepared(client, op, params, per, done);
+    }
     let progress = Arc::new(Progress::default());
     let fut = run(client.clone(), op, params, progress.clone(), per);
     let local = crate::local::spawn(async move { done(fut.await) })
