@@ -103,15 +103,12 @@ impl NativeClient {
                 Err(e) => sink.send(id, ERR, report_json(&e)),
             }
         };
-        let control = if local {
-            facade::spawn_call_local_with(&self.client, operation, params, per, done)?
-        } else {
-            facade::spawn_call_with(&self.client, operation, params, per, done)?
-        };
-        if local {
-            // Sent now, from this call: the answer then wakes this thread and no other.
-            crate::local::turn();
+        if !local {
+            return facade::spawn_call_with(&self.client, operation, params, per, done);
         }
+        let control = facade::spawn_call_local_with(&self.client, operation, params, per, done)?;
+        // Sent now, from this call: the answer then wakes this thread and no other.
+        crate::local::turn();
         Ok(control)
     }
 

@@ -54,14 +54,10 @@ extern "C" {
     fn uv_close(h: *mut Handle, cb: Option<extern "C" fn(*mut Handle)>);
 }
 
-/// This thread's handles (null until [`ensure`] made them; `failed` once it could not).
-#[derive(Clone, Copy)]
-struct Handles {
-    timer: *mut Handle,
-}
-
 thread_local! {
-    static HANDLES: Cell<Option<Handles>> = const { Cell::new(None) };
+    /// This thread's timer handle: null until [`ensure`] made the handles, and again once the
+    /// cleanup hook closed them.
+    static TIMER: Cell<*mut Handle> = const { Cell::new(std::ptr::null_mut()) };
     static FAILED: Cell<bool> = const { Cell::new(false) };
     /// This thread's calls on the shared runtime.
     static AWAY: Arc<AtomicUsize> = Arc::default();
@@ -124,7 +120,7 @@ pub fn usable(env: &Env) -> bool {
     if FAILED.with(Cell::get) {
         return false;
     }
-    if HANDLES.with(Cell::get).is_none() && !ensure(env) {
+    if TIMER.with(Cell::get).is_null() && !ensure(env) {
         FAILED.with(|f| f.set(true));
         return false;
     }
@@ -177,11 +173,11 @@ fn ensure(env: &Env) -> bool {
         uv_unref(wake);
     }
     *waker.handle.lock().unwrap_or_else(|p| p.into_inner()) = Some(SendPtr(wake));
-    HANDLES.with(|h| h.set(Some(Handles { timer })));
+    TIMER.with(|t| t.set(timer));
     let (p, t, w) = (SendPtr(poll), SendPtr(timer), SendPtr(wake));
     let closed = env.add_env_cleanup_hook((p, t, w, waker), |(p, t, w, waker)| {
         *waker.handle.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        HANDLES.with(|h| h.set(None));
+        TIMER.with(|t| t.set(std::ptr::null_mut()));
         FAILED.with(|f| f.set(true));
         hcpartner::local::stop();
         // SAFETY: the handles were opened above, on this thread, and are closed once.
@@ -200,10 +196,11 @@ fn ensure(env: &Env) -> bool {
 /// Runs a turn of this thread's driver and keeps the timer armed while calls are pending.
 pub fn turn() {
     let pending = hcpartner::local::turn();
-    let Some(Handles { timer }) = HANDLES.with(Cell::get) else {
+    let timer = TIMER.with(Cell::get);
+    if timer.is_null() {
         return;
-    };
-    // SAFETY: the timer is open while HANDLES holds it (the cleanup hook clears it first).
+    }
+    // SAFETY: the timer is open while TIMER holds it (the cleanup hook clears it first).
     #[allow(unsafe_code)]
     unsafe {
         if pending > 0 {
