@@ -109,12 +109,13 @@ impl NativeClient {
     /// `options`: the facade's `ClientOptions` as a dict (credentials as their spec dict).
     #[new]
     fn new(options: &Bound<'_, PyAny>) -> PyResult<Self> {
+        // First: the client's construction can warn (`verify_tls=False`).
+        crate::logging::refresh_logging(options.py());
         let v = from_py(options, "options").map_err(raise)?;
         let config = ClientOptions::from_value(v, "Client options")
             .and_then(ClientOptions::into_config)
             .map_err(raise)?;
         let client = CoreClient::new(config).map_err(raise)?;
-        crate::refresh_logging();
         Ok(NativeClient { client })
     }
 
@@ -129,6 +130,7 @@ impl NativeClient {
         params: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
+        crate::logging::connect_if_imported(py);
         let params = params_of(operation, params).map_err(raise)?;
         let per = per_call(&self.client, options)?;
         let mut signal = None;
@@ -154,6 +156,7 @@ impl NativeClient {
         params: Option<&Bound<'py, PyAny>>,
         options: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyTuple>> {
+        crate::logging::connect_if_imported(py);
         let params = params_of(operation, params).map_err(raise)?;
         let per = per_call(&self.client, options)?;
         let (fut, sender) = pending(py)?;
@@ -170,12 +173,14 @@ impl NativeClient {
     #[pyo3(signature = (operation, params = None, pages = false, options = None, max_items = None))]
     fn pager(
         &self,
+        py: Python<'_>,
         operation: &str,
         params: Option<&Bound<'_, PyAny>>,
         pages: bool,
         options: Option<&Bound<'_, PyAny>>,
         max_items: Option<u64>,
     ) -> PyResult<NativePager> {
+        crate::logging::connect_if_imported(py);
         let params = params_of(operation, params).map_err(raise)?;
         let opts = PagerOptions::pages(pages)
             .with_per(per_call(&self.client, options)?)
@@ -230,6 +235,7 @@ impl NativeClient {
     /// Test hook: a panic inside a guarded call, sync or as an awaitable.
     #[pyo3(signature = (awaited = false))]
     fn _panic<'py>(&self, py: Python<'py>, awaited: bool) -> PyResult<Bound<'py, PyAny>> {
+        crate::logging::connect_if_imported(py);
         async fn boom() -> hcpartner::Result<Value> {
             panic!("deliberate test panic")
         }
@@ -310,6 +316,7 @@ impl NativePager {
         slf
     }
     fn __next__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::logging::connect_if_imported(py);
         let mut signal = None;
         let pager = &self.pager;
         let next = py.detach(|| {
@@ -326,6 +333,7 @@ impl NativePager {
         slf
     }
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        crate::logging::connect_if_imported(py);
         let pager = self.pager.clone();
         awaitable(py, async move {
             let item = pager.next().await;

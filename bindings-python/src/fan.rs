@@ -46,6 +46,7 @@ pub fn map_blocking(
     concurrency: usize,
     progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<Py<PyAny>>> {
+    crate::logging::connect_if_imported(py);
     let core = client.core();
     let per = per_call(core, options)?;
     let items = converted(operation, params);
@@ -137,6 +138,7 @@ pub fn map_async<'py>(
     options: Option<&Bound<'py, PyAny>>,
     concurrency: usize,
 ) -> PyResult<(Vec<Bound<'py, PyAny>>, FanCtl)> {
+    crate::logging::connect_if_imported(py);
     let core = client.core();
     let per = per_call(core, options)?;
     let items = converted(operation, params);

@@ -1,30 +1,18 @@
 //! `hcpartner._native`: the private native module under the typed `hcpartner` package.
 //! Converts Python values to the core's JSON params and back; all behaviour lives in the core
-//! (`hcpartner::facade`).
+//! (`hcpartner::facade`). The core's events reach Python's `logging` (logger `hcpartner`)
+//! through `src/logging.rs`, which imports `logging` only once the program has imported it or a
+//! warning is due.
 
 mod aio;
 mod client;
 mod convert;
 mod errors;
 mod fan;
+mod logging;
 mod reconcile;
 
-use std::sync::OnceLock;
-
 use pyo3::prelude::*;
-
-/// The core's `tracing` events reach Python's `logging` under the logger `hcpartner`, installed
-/// with the first client (not at import: pyo3-log imports `logging`, which costs more than
-/// hcpartner). pyo3-log caches each logger's level; each new client drops that cache, so logging
-/// configured after the first call (a notebook's `basicConfig`) is seen by later clients.
-static LOGGING: OnceLock<Option<pyo3_log::ResetHandle>> = OnceLock::new();
-
-pub fn refresh_logging() {
-    if let Some(Some(h)) = LOGGING.get() {
-        h.reset();
-    }
-    let _ = LOGGING.get_or_init(|| pyo3_log::try_init().ok());
-}
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -44,6 +32,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 /// Makes hcpartner see logging levels changed since its loggers were first used.
 #[pyfunction(name = "refresh_logging")]
-fn refresh_logging_py() {
-    refresh_logging();
+fn refresh_logging_py(py: Python<'_>) {
+    logging::refresh_logging(py);
 }

@@ -51,6 +51,7 @@ pub fn reconcile(
     client: &NativeClient,
     error: &Bound<'_, PyAny>,
 ) -> PyResult<Py<PyAny>> {
+    crate::logging::connect_if_imported(py);
     let ticket = ticket_of(error)?;
     let core = client.core();
     let mut signal = None;
@@ -71,6 +72,7 @@ pub fn reconcile_async<'py>(
     client: &NativeClient,
     error: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    crate::logging::connect_if_imported(py);
     let ticket = ticket_of(error)?;
     let core = client.core().clone();
     awaitable(py, async move {
