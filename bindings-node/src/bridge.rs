@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 
 use napi::bindgen_prelude::{FnArgs, Function};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
-use napi::{Env, Status};
+use napi::{Env, JsValue, Status};
 use napi_derive::napi;
 
 /// `kind` of a result: JSON of the value.
@@ -35,11 +35,24 @@ impl std::fmt::Debug for Sink {
 }
 
 impl Sink {
-    /// Queues an outcome for the JS thread; never blocks.
+    /// Hands an outcome to the JS thread; never blocks. Straight from a libuv callback when one
+    /// is turning this thread's driver ([`crate::direct`]), else through the queue.
     pub fn send(&self, id: u32, kind: u32, text: String) {
+        if let Some(text) = crate::direct::collect(self, id, kind, text) {
+            self.queue(id, kind, text);
+        }
+    }
+
+    /// Queues an outcome on the threadsafe function.
+    pub fn queue(&self, id: u32, kind: u32, text: String) {
         let tsfn = self.0.read().unwrap_or_else(|p| p.into_inner());
         // Fails only while the environment shuts down: no one is left to tell.
         let _ = tsfn.call((id, kind, text), ThreadsafeFunctionCallMode::NonBlocking);
+    }
+
+    /// Tells this bridge apart from others (its JS function for [`crate::direct`]).
+    pub fn key(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
     }
 }
 
@@ -53,15 +66,16 @@ pub struct Bridge {
 #[napi]
 impl Bridge {
     #[napi(constructor)]
-    pub fn new(on_done: Function<FnArgs<Done>, ()>) -> napi::Result<Bridge> {
+    pub fn new(env: Env, on_done: Function<FnArgs<Done>, ()>) -> napi::Result<Bridge> {
+        let func = on_done.raw();
         let tsfn = on_done
             .build_threadsafe_function::<Done>()
             .callee_handled::<false>()
             .weak::<true>()
             .build_callback(|ctx| Ok(FnArgs::from(ctx.value)))?;
-        Ok(Bridge {
-            sink: Sink(Arc::new(RwLock::new(tsfn))),
-        })
+        let sink = Sink(Arc::new(RwLock::new(tsfn)));
+        crate::direct::register(&env, sink.key(), func)?;
+        Ok(Bridge { sink })
     }
 
     /// Keeps the event loop alive (calls are in flight) or lets it exit (none are).

@@ -11,6 +11,7 @@
 
 mod bridge;
 mod client;
+mod direct;
 mod local;
 mod logging;
 mod sign;

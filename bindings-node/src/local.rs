@@ -212,15 +212,15 @@ pub fn turn() {
 }
 
 extern "C" fn on_readable(_: *mut Handle, _status: c_int, _events: c_int) {
-    guard(turn);
+    guard(|| crate::direct::turn_and_deliver(turn));
 }
 
 extern "C" fn on_wake(_: *mut Handle) {
-    guard(turn);
+    guard(|| crate::direct::turn_and_deliver(turn));
 }
 
 extern "C" fn on_timer(_: *mut Handle) {
-    guard(turn);
+    guard(|| crate::direct::turn_and_deliver(turn));
 }
 
 /// No panic unwinds into libuv.
