@@ -10,6 +10,8 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, JsValue, Status};
 use napi_derive::napi;
 
+use crate::local::Away;
+
 /// `kind` of a result: JSON of the value.
 pub const OK: u32 = 0;
 /// `kind` of an error: JSON of the facade's error report.
@@ -21,8 +23,11 @@ pub const END: u32 = 2;
 pub const META: u32 = 3;
 
 type Done = (u32, u32, String);
+/// What is queued: the outcome, and the count of its call while it is away from the JS thread
+/// (dropped on that thread, just before the outcome reaches JS: see `local::usable`).
+type Queued = (u32, u32, String, Option<Away>);
 // FnArgs: the tuple arrives as separate arguments, not as one array.
-type Tsfn = ThreadsafeFunction<Done, (), FnArgs<Done>, Status, false, true>;
+type Tsfn = ThreadsafeFunction<Queued, (), FnArgs<Done>, Status, false, true>;
 
 /// Shared by every client of one JS environment.
 #[derive(Clone)]
@@ -37,17 +42,20 @@ impl std::fmt::Debug for Sink {
 impl Sink {
     /// Hands an outcome to the JS thread; never blocks. Straight from a libuv callback when one
     /// is turning this thread's driver ([`crate::direct`]), else through the queue.
-    pub fn send(&self, id: u32, kind: u32, text: String) {
+    pub fn send(&self, id: u32, kind: u32, text: String, away: Option<Away>) {
         if let Some(text) = crate::direct::collect(self, id, kind, text) {
-            self.queue(id, kind, text);
+            self.queue(id, kind, text, away);
         }
     }
 
     /// Queues an outcome on the threadsafe function.
-    pub fn queue(&self, id: u32, kind: u32, text: String) {
+    pub fn queue(&self, id: u32, kind: u32, text: String, away: Option<Away>) {
         let tsfn = self.0.read().unwrap_or_else(|p| p.into_inner());
         // Fails only while the environment shuts down: no one is left to tell.
-        let _ = tsfn.call((id, kind, text), ThreadsafeFunctionCallMode::NonBlocking);
+        let _ = tsfn.call(
+            (id, kind, text, away),
+            ThreadsafeFunctionCallMode::NonBlocking,
+        );
     }
 
     /// Tells this bridge apart from others (its JS function for [`crate::direct`]).
@@ -69,10 +77,13 @@ impl Bridge {
     pub fn new(env: Env, on_done: Function<FnArgs<Done>, ()>) -> napi::Result<Bridge> {
         let func = on_done.raw();
         let tsfn = on_done
-            .build_threadsafe_function::<Done>()
+            .build_threadsafe_function::<Queued>()
             .callee_handled::<false>()
             .weak::<true>()
-            .build_callback(|ctx| Ok(FnArgs::from(ctx.value)))?;
+            .build_callback(|ctx| {
+                let (id, kind, text, _away) = ctx.value;
+                Ok(FnArgs::from((id, kind, text)))
+            })?;
         let sink = Sink(Arc::new(RwLock::new(tsfn)));
         crate::direct::register(&env, sink.key(), func)?;
         Ok(Bridge { sink })

@@ -86,7 +86,6 @@ impl NativeClient {
         let local = read && crate::local::usable(env);
         let away = (!local).then(crate::local::away);
         let done = move |r: hcpartner::Result<facade::Answer>| {
-            let _away = away;
             let r = r.and_then(|a| {
                 let m = &a.meta;
                 let meta = serde_json::json!({"operation": a.op.name, "requestId": m.request_id,
@@ -99,8 +98,8 @@ impl NativeClient {
                 a.into_value().map(|v| (meta, render(schema, v, strings)))
             });
             match r {
-                Ok((meta, text)) => sink.send(id, META, format!("{meta}\n{text}")),
-                Err(e) => sink.send(id, ERR, report_json(&e)),
+                Ok((meta, text)) => sink.send(id, META, format!("{meta}\n{text}"), away),
+                Err(e) => sink.send(id, ERR, report_json(&e), away),
             }
         };
         if !local {
@@ -203,7 +202,7 @@ impl NativeClient {
                     Ok(found) => (OK, reconciled(found, strings)),
                     Err(e) => (ERR, report_json(&e)),
                 };
-                sink.send(id, kind, text);
+                sink.send(id, kind, text, None);
             });
             Ok(())
         });
@@ -250,7 +249,7 @@ impl NativeClient {
                 })
                 .await;
                 let (kind, text) = outcome(r, true);
-                sink.send(id, kind, text);
+                sink.send(id, kind, text, None);
             });
             Ok(())
         });
@@ -294,26 +293,23 @@ impl NativePager {
     pub fn next(&self, env: Env, id: u32) -> Option<String> {
         let (pager, sink, strings) = (self.pager.clone(), self.sink.clone(), self.strings);
         let started = guarded(|| {
-            let next = async move {
+            let next = |away| async move {
                 let (kind, text) = match pager.next().await {
                     None => (END, String::new()),
                     Some(r) => outcome(r.map(|v| (pager.schema(), v)), strings),
                 };
-                sink.send(id, kind, text);
+                sink.send(id, kind, text, away);
             };
             // Pages are reads; an item already fetched then comes back without a worker.
             if crate::local::usable(&env) {
-                hcpartner::local::spawn(next).ok_or_else(|| {
+                hcpartner::local::spawn(next(None)).ok_or_else(|| {
                     Error::internal("this thread's driver went away", Dispatch::NotSent)
                 })?;
                 crate::local::turn();
                 return Ok(());
             }
-            let away = crate::local::away();
-            hcpartner::runtime::try_handle()?.spawn(async move {
-                let _away = away;
-                next.await
-            });
+            let runtime = hcpartner::runtime::try_handle()?;
+            runtime.spawn(next(Some(crate::local::away())));
             Ok(())
         });
         match started {

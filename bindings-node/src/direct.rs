@@ -111,7 +111,7 @@ pub fn turn_and_deliver(turn: impl FnOnce()) {
         // A target's call fails only when its env is going away; the threadsafe function then
         // drops the outcome as it would any other.
         if !target.is_some_and(|t| call(t, id, kind, &text)) {
-            sink.queue(id, kind, text);
+            sink.queue(id, kind, text, None);
         }
     }
 }

@@ -63,8 +63,12 @@ thread_local! {
     static AWAY: Arc<AtomicUsize> = Arc::default();
 }
 
-/// Counts a call of this thread on the shared runtime while it lives (moved into the call's
-/// outcome callback, which is dropped when the call ends or is aborted).
+/// Counts a call of this thread on the shared runtime while it lives: moved into the call's
+/// outcome callback, then queued with its outcome, and dropped on the JS thread just before the
+/// outcome reaches JS (or with the callback, when the call is aborted). So a read made while
+/// outcomes wait in the queue is not taken for one made on an idle thread: those outcomes' JS
+/// continuations are about to make calls of their own.
+#[derive(Debug)]
 pub struct Away(Arc<AtomicUsize>);
 
 impl Drop for Away {
