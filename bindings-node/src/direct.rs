@@ -5,7 +5,6 @@
 //! write, one more loop iteration and an eventfd read per call, on the same thread.
 
 use std::cell::{Cell, RefCell};
-use std::ffi::c_char;
 use std::ptr::null_mut;
 
 use napi::sys;
@@ -137,12 +136,7 @@ fn call(t: Target, id: u32, kind: u32, text: &str) -> bool {
             && ok!(sys::napi_get_global(env, &mut recv))
             && ok!(sys::napi_create_uint32(env, id, &mut args[0]))
             && ok!(sys::napi_create_uint32(env, kind, &mut args[1]))
-            && ok!(sys::napi_create_string_utf8(
-                env,
-                text.as_ptr().cast::<c_char>(),
-                text.len() as isize,
-                &mut args[2]
-            ));
+            && ok!(crate::bridge::js_string(env, text, &mut args[2]));
         let mut handed = false;
         if ready {
             let status =

@@ -1,7 +1,8 @@
 'use strict';
-// A few reads at a time run on the JS thread's own loop (bindings-node/src/local.rs), the rest
-// on the core's shared runtime. Seen from outside: sequential reads start no runtime thread; a
-// worker thread's loop drives its own and closes cleanly, even with a read still on the wire.
+// A read made while the JS thread has nothing else in flight runs on that thread's own loop
+// (bindings-node/src/local.rs), the rest on the core's shared runtime. Seen from outside:
+// sequential reads start no runtime thread; a worker thread's loop drives its own and closes
+// cleanly, even with a read still on the wire; answers arrive intact either way.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -70,4 +71,19 @@ test('a worker terminated with a read on the wire closes cleanly', async () => {
   const client = emu.current.client();
   const many = await Promise.all(Array.from({ length: 12 }, () => client.listSubCustomers({ limit: 1 })));
   assert.equal(many.length, 12);
+});
+
+test('answers reach JS intact, ASCII or not, read alone on the JS thread or with others in flight', async () => {
+  const client = emu.current.client();
+  // ASCII answers go to V8 as Latin-1, others as UTF-8 (bridge.rs `js_string`), by both routes:
+  // straight from libuv's callback (a read alone) and through the threadsafe function.
+  const xids = ['客户-ü-€', 'plain-ascii'];
+  for (const xid of xids) {
+    await client.createSubCustomer({ xaccount_id: xid, xaccount_type: 'hcp_demo_IDP', domain_name: `js_text_${xids.indexOf(xid)}` });
+  }
+  const seen = (r) => r.customer_infos.map((c) => c.xaccount_id).filter((x) => xids.includes(x)).sort();
+  const alone = await client.listSubCustomers({ limit: 100 });
+  assert.deepEqual(seen(alone), [...xids].sort());
+  const together = await Promise.all(Array.from({ length: 8 }, () => client.listSubCustomers({ limit: 100 })));
+  for (const r of together) assert.deepEqual(seen(r), [...xids].sort());
 });
