@@ -32,8 +32,10 @@ pub(crate) struct Direct {
     pub reads: crate::h1::Here,
 }
 
-/// Idle connections the reads keep (hyper-util's pool keeps as many per host).
-const READS_KEEP: usize = 64;
+/// Idle connections the reads keep: as many as Node's `http.Agent` keeps free by default, so
+/// that 200 calls in flight reuse their connections. With 64, 40,000 reads at 200 in flight made
+/// 3,353 connections, each a handshake for both ends; with 256, 201.
+const READS_KEEP: usize = 256;
 
 /// What a [`Direct`] client (and [`crate::h1::Here`]) is built from.
 #[derive(Clone)]
