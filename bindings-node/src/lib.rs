@@ -3,7 +3,8 @@
 //! writes params (its own walk names a bad field, keeps bigints exact), the core shapes results
 //! by their response model and the JS layer `JSON.parse`s them. Calls run on the core's shared
 //! runtime, or a read on the JS thread's own loop when nothing else is in flight (`local.rs`),
-//! and come back through one threadsafe function (`bridge.rs`), never blocking the event loop.
+//! and come back through one threadsafe function (`bridge.rs`; a read on the JS thread's loop
+//! straight from libuv's callback, `direct.rs`), never blocking the event loop.
 //! Every export turns a panic into an `Internal` error report: none crosses into JS.
 
 // `#[napi]` registers exports only outside `cfg(test)`, so the unit-test build sees them unused.
