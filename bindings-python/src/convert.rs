@@ -30,8 +30,9 @@ fn decimal_if_imported(py: Python<'_>) -> PyResult<Option<&Bound<'_, PyAny>>> {
     if let Some(d) = DECIMAL.get(py) {
         return Ok(Some(d.bind(py)));
     }
-    let modules = py.import("sys")?.getattr("modules")?;
-    if modules.contains("decimal")? || modules.contains("_decimal")? {
+    if crate::imported(py, pyo3::intern!(py, "decimal"))
+        || crate::imported(py, pyo3::intern!(py, "_decimal"))
+    {
         return decimal_type(py).map(Some);
     }
     Ok(None)

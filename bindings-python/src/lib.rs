@@ -13,6 +13,25 @@ mod logging;
 mod reconcile;
 
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyString};
+
+/// Whether the program has imported the module `name` (so that hcpartner need not import it for
+/// a check: `logging`, `decimal`).
+pub fn imported(py: Python<'_>, name: &Bound<'_, PyString>) -> bool {
+    // CPython keeps its own reference to `sys.modules` (replacing it is unsupported): kept here.
+    static MODULES: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+    MODULES
+        .get_or_try_init(py, || {
+            py.import("sys")?
+                .getattr("modules")?
+                .cast_into::<PyDict>()
+                .map(Bound::unbind)
+                .map_err(PyErr::from)
+        })
+        .and_then(|m| m.bind(py).contains(name))
+        .unwrap_or(false)
+}
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -15,8 +15,6 @@ use std::sync::{Once, OnceLock};
 
 use log::{Level, LevelFilter, Log, Metadata, Record};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::PyDict;
 
 /// pyo3-log's logger, once `logging` is imported. It caches each Python logger's level; each new
 /// client drops that cache, so logging configured after the first call (a notebook's
@@ -87,24 +85,9 @@ fn connect(py: Python<'_>) -> Option<&'static pyo3_log::Logger> {
 /// Connects pyo3-log when the program has imported `logging`: called at client creation and at
 /// the start of every call from Python. Once connected, an atomic load.
 pub fn connect_if_imported(py: Python<'_>) {
-    if PYTHON.get().is_none() && logging_imported(py) {
+    if PYTHON.get().is_none() && crate::imported(py, pyo3::intern!(py, "logging")) {
         connect(py);
     }
-}
-
-fn logging_imported(py: Python<'_>) -> bool {
-    // CPython keeps its own reference to `sys.modules` (replacing it is unsupported): kept here.
-    static MODULES: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
-    MODULES
-        .get_or_try_init(py, || {
-            py.import("sys")?
-                .getattr("modules")?
-                .cast_into::<PyDict>()
-                .map(Bound::unbind)
-                .map_err(PyErr::from)
-        })
-        .and_then(|m| m.bind(py).contains(pyo3::intern!(py, "logging")))
-        .unwrap_or(false)
 }
 
 /// With each new client (and `hcpartner.refresh_logging()`): the lazy logger installed, pyo3-log
