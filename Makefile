@@ -23,7 +23,7 @@ SECRETS := $(abspath build/secrets)
 SECRETS_ENV := HCP_SECRETS_DIR=$(SECRETS) HCP_EMULATOR_SECRETS=$(SECRETS)/emulator-secrets.txt
 KEEP = 2>&1 | tee $(SECRETS)/$(1).out; exit $${PIPESTATUS[0]}
 
-.PHONY: demo test test-secrets secrets-clean test-rust test-python test-c test-node lint fmt check-tools venv wheel emulator addon bench bench-signer bench-python bench-c bench-node vectors generate header lib-c install fuzz dist dist-check
+.PHONY: demo test test-secrets secrets-clean test-rust test-python test-c test-node lint fmt check-tools venv wheel emulator addon bench bench-signer bench-python bench-c bench-node start-order vectors generate header lib-c install fuzz dist dist-check
 
 demo: check-tools wheel emulator
 	$(CARGO) run -q -p hcpartner-emulator --example partner_tour
@@ -154,7 +154,22 @@ bench-python: venv
 	$(VENV)/bin/maturin build -q --release -m bindings-python/Cargo.toml -o build/wheels-release
 	$(PY) -m pip install -q --force-reinstall --no-deps build/wheels-release/*.whl
 	$(CARGO) build -q --release -p hcpartner-emulator -p hcpartner-benches
+	$(PY) bindings-python/link/order.py --check || echo "bindings-python/link/start.ld is stale: make start-order"
 	$(PY) benches/python_bench.py
+
+# Rewrites bindings-python/link/start.ld (see link/order.py) from two builds run under callgrind:
+# the release wheel (thin LTO, as benched) and the dist profile's (no LTO, as shipped; linked here
+# by rust-lld, which keeps the symbols that zig's link in `make dist` drops).
+start-order: venv
+	rm -rf build/wheels-release build/wheels-order
+	$(VENV)/bin/maturin build -q --release -m bindings-python/Cargo.toml -o build/wheels-release
+	$(PY) -m pip install -q --force-reinstall --no-deps build/wheels-release/*.whl
+	$(CARGO) build -q --release -p hcpartner-benches --bin static_server
+	$(PY) bindings-python/link/order.py
+	$(VENV)/bin/maturin build -q --profile dist -m bindings-python/Cargo.toml -o build/wheels-order
+	rm -rf build/order-venv && $(PYTHON) -m venv build/order-venv
+	build/order-venv/bin/pip install -q --no-index build/wheels-order/*.whl
+	build/order-venv/bin/python bindings-python/link/order.py --add
 
 # A C call (hcp_call) against the Rust core's call, both on one static local server.
 bench-c:

@@ -14,5 +14,6 @@ export CC_x86_64_unknown_linux_gnu=$zig_dir/cc
 export CXX_x86_64_unknown_linux_gnu=$zig_dir/c++
 export CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER=$zig_dir/cc
 export SOURCE_DATE_EPOCH=315532800
+export HCP_START_ORDER=1 # zig links with lld: bindings-python/build.rs
 CARGO_ZIGBUILD_ZIG_PATH=$("$venv_dir/bin/python" -c 'import os, ziglang; print(os.path.join(os.path.dirname(ziglang.__file__), "zig"))')
 export CARGO_ZIGBUILD_ZIG_PATH

@@ -11,6 +11,13 @@ python_wheel() {
 }
 check "Python: a fresh venv from the wheel" python_wheel
 
+# Import + a client add at most 5 MiB of RSS (#11), with the wheel's start-up code placed first
+# (bindings-python/link/start.ld; zig's link strips the symbols that would show where it lies).
+python_footprint() {
+    "$WORK/fresh/venv-wheel/bin/python" bindings-python/link/order.py --check
+}
+check "Python: import + a client add at most 5 MiB of RSS" python_footprint
+
 # pip builds the sdist as on a user's machine: maturin from PyPI in an isolated build environment,
 # the sdist's Rust sources, the system's C compiler and linker. In the dev profile and the shared
 # target directory: cargo names a workspace's crates by their relative paths, so it would take the
