@@ -1,6 +1,7 @@
 //! `hcpartner._native.Client`: a converter over the facade. Options, credentials, numbers,
 //! errors, pagers and what giving up means are all decided there.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use hcpartner::facade::{
@@ -16,6 +17,7 @@ use serde_json::Value;
 use crate::aio::{awaitable, pending, Finish};
 use crate::convert::{from_json, from_py, PyBuild};
 use crate::errors::{exception, raise, to_pyerr};
+use crate::tape::Tape;
 
 /// A call's params: converted, their date values written as their fields take them.
 pub fn params_of(operation: &str, params: Option<&Bound<'_, PyAny>>) -> Result<Value, Error> {
@@ -47,11 +49,63 @@ fn result_type(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     RESULT.import(py, "hcpartner._result", "Result")
 }
 
+/// A call's outcome, its answer's JSON parsed already where that pays: [`prepare`] runs where
+/// the GIL is not held (the calling thread inside `detach`, a runtime worker), [`answer`] with it.
+pub struct Prepared {
+    outcome: hcpartner::Result<Answer>,
+    tape: Option<Result<Tape, String>>,
+}
+
+/// Parses the answer now, off the GIL: the GIL then covers only making the objects.
+pub fn prepare(outcome: hcpartner::Result<Answer>) -> Prepared {
+    let tape = outcome
+        .as_ref()
+        .ok()
+        .and_then(Answer::raw)
+        .map(|(json, _)| Tape::parse(json));
+    Prepared { outcome, tape }
+}
+
+/// Leaves the parse to jiter under the GIL: one pass, about 6% fewer instructions in all, which
+/// is what a thread calling alone should pay.
+pub fn unparsed(outcome: hcpartner::Result<Answer>) -> Prepared {
+    Prepared {
+        outcome,
+        tape: None,
+    }
+}
+
+/// Blocking calls in progress in this process: when a call ends with others still in progress,
+/// they will want the GIL too, so its parse is done before it takes the GIL ([`prepare`]).
+static BLOCKING_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+struct InProgress;
+
+impl InProgress {
+    fn enter() -> Self {
+        BLOCKING_CALLS.fetch_add(1, Ordering::Relaxed);
+        InProgress
+    }
+    fn finish(self, outcome: hcpartner::Result<Answer>) -> Prepared {
+        if BLOCKING_CALLS.load(Ordering::Relaxed) > 1 {
+            prepare(outcome)
+        } else {
+            unparsed(outcome)
+        }
+    }
+}
+
+impl Drop for InProgress {
+    fn drop(&mut self) {
+        BLOCKING_CALLS.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// A call's result: an `hcpartner.Result` (a dict) carrying the answer's metadata.
-pub fn answer(py: Python<'_>, r: hcpartner::Result<Answer>) -> PyResult<Py<PyAny>> {
-    let a = r.map_err(|e| to_pyerr(py, &e))?;
+pub fn answer(py: Python<'_>, p: Prepared) -> PyResult<Py<PyAny>> {
+    let a = p.outcome.map_err(|e| to_pyerr(py, &e))?;
     let value = match a.raw() {
-        Some((json, headers)) => from_json(py, a.schema(), json, headers)
+        Some((json, headers)) => from_json(py, a.schema(), json, p.tape, headers)
             .map_err(|e| e.unwrap_or_else(|why| to_pyerr(py, &a.unreadable(why))))?,
         None => a
             .build(&mut PyBuild(py))
@@ -136,14 +190,16 @@ impl NativeClient {
         let mut signal = None;
         let outcome = py.detach(|| {
             let check = signal_check(&mut signal);
-            facade::call_interruptible_with(&self.client, operation, params, per, check)
+            let call = InProgress::enter();
+            match facade::call_interruptible_with(&self.client, operation, params, per, check) {
+                Blocking::Done(r) => Ok(call.finish(r)),
+                Blocking::Interrupted(e) => Err(e),
+            }
         });
         match outcome {
-            Blocking::Done(r) => answer(py, r),
-            Blocking::Interrupted(None) => Err(signal.unwrap_or_else(|| raise(cancelled()))),
-            Blocking::Interrupted(Some(e)) => {
-                Err(abandoned(py, &e, "InterruptedOutcomeUnknown", signal))
-            }
+            Ok(p) => answer(py, p),
+            Err(None) => Err(signal.unwrap_or_else(|| raise(cancelled()))),
+            Err(Some(e)) => Err(abandoned(py, &e, "InterruptedOutcomeUnknown", signal)),
         }
     }
 
@@ -161,7 +217,8 @@ impl NativeClient {
         let per = per_call(&self.client, options)?;
         let (fut, sender) = pending(py)?;
         let control = facade::spawn_call_with(&self.client, operation, params, per, move |r| {
-            sender.send(Box::new(move |py: Python<'_>| answer(py, r)) as Finish)
+            let p = prepare(r);
+            sender.send(Box::new(move |py: Python<'_>| answer(py, p)) as Finish)
         })
         .map_err(raise)?;
         let control = Bound::new(py, CallCtl::new(control))?;

@@ -18,9 +18,11 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
+use crate::tape::Tape;
+
 static DECIMAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+pub fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     DECIMAL.import(py, "decimal", "Decimal")
 }
 
@@ -131,30 +133,33 @@ impl<'py> Build for PyBuild<'py> {
     }
 }
 
-/// A result from its JSON text by jiter (strings of up to 64 bytes cached: keys and repeated
-/// values such as codes and statuses are made once; non-integral numbers as exact
-/// `Decimal`s); then only the fields the model types otherwise are corrected: a `decimal`
-/// written as an integer becomes a `Decimal`, a `float` a `float`. The values `PyBuild` makes,
-/// for a fraction of its cost.
+/// A result from its JSON text, parsed already ([`Tape`], without the GIL) or now by jiter
+/// (strings of up to 64 bytes cached: keys and repeated values such as codes and statuses are
+/// made once). Both make integers `int` and other numbers exact `Decimal`s; then only the fields
+/// the model types otherwise are corrected: a `decimal` written as an integer becomes a
+/// `Decimal`, a `float` a `float`. The values `PyBuild` makes, for a fraction of its cost.
 pub fn from_json<'py>(
     py: Python<'py>,
     schema: Schema,
     json: &[u8],
+    parsed: Option<Result<Tape, String>>,
     headers: &[(&'static str, String)],
 ) -> Result<Bound<'py, PyAny>, Result<PyErr, String>> {
-    let value = if json.iter().all(u8::is_ascii_whitespace) {
-        PyDict::new(py).into_any()
-    } else {
-        let parse = jiter::PythonParse {
-            allow_inf_nan: false,
-            cache_mode: jiter::StringCacheMode::All,
-            partial_mode: jiter::PartialMode::Off,
-            catch_duplicate_keys: false,
-            float_mode: jiter::FloatMode::Decimal,
-        };
-        parse
-            .python_parse(py, json)
-            .map_err(|e| Err(e.description(json)))?
+    let value = match parsed {
+        Some(tape) => tape.map_err(Err)?.to_py(py).map_err(Ok)?,
+        None if json.iter().all(u8::is_ascii_whitespace) => PyDict::new(py).into_any(),
+        None => {
+            let parse = jiter::PythonParse {
+                allow_inf_nan: false,
+                cache_mode: jiter::StringCacheMode::All,
+                partial_mode: jiter::PartialMode::Off,
+                catch_duplicate_keys: false,
+                float_mode: jiter::FloatMode::Decimal,
+            };
+            parse
+                .python_parse(py, json)
+                .map_err(|e| Err(e.description(json)))?
+        }
     };
     let value = if schema.has_typed_numbers() {
         correct(py, schema, &value).map_err(Ok)?.unwrap_or(value)

@@ -10,12 +10,14 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
 use crate::aio::{pending, Finish, Sender};
-use crate::client::{abandoned, answer, params_of, per_call, signal_check, NativeClient};
+use crate::client::{
+    abandoned, answer, params_of, per_call, prepare, signal_check, unparsed, NativeClient,
+};
 use crate::errors::{exception, raise};
 
 /// `(result, None)` or `(None, exception)` of one item.
 fn pair(py: Python<'_>, r: hcpartner::Result<facade::Answer>) -> PyResult<Py<PyAny>> {
-    let (ok, err) = match answer(py, r) {
+    let (ok, err) = match answer(py, unparsed(r)) {
         Ok(v) => (v, py.None()),
         Err(e) => (py.None(), e.into_value(py).into_any()),
     };
@@ -152,7 +154,8 @@ pub fn map_async<'py>(
     let fan = facade::spawn_fan_out(core, operation, items, per, concurrency, move |i, r| {
         let sender = senders[i].lock().unwrap_or_else(|p| p.into_inner()).take();
         if let Some(sender) = sender {
-            sender.send(Box::new(move |py: Python<'_>| answer(py, r)) as Finish);
+            let p = prepare(r);
+            sender.send(Box::new(move |py: Python<'_>| answer(py, p)) as Finish);
         }
     })
     .map_err(raise)?;

@@ -11,6 +11,7 @@ mod errors;
 mod fan;
 mod logging;
 mod reconcile;
+mod tape;
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -46,6 +47,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(reconcile::reconcile_async, m)?)?;
     m.add_function(wrap_pyfunction!(client::sign_request, m)?)?;
     m.add_function(wrap_pyfunction!(refresh_logging_py, m)?)?;
+    m.add_function(wrap_pyfunction!(tape::parse_both_ways, m)?)?;
     Ok(())
 }
 
