@@ -197,8 +197,10 @@ def main() -> int:
         server.stdin.close()
         server.wait()
     old_first, old_then = patterns_in(SCRIPT.read_text()) if args.add else ([], [])
-    first = list(dict.fromkeys(old_first + [pattern(s) for s in start]))
-    then = [p for p in dict.fromkeys(old_then + [pattern(s) for s in call]) if p not in set(first)]
+    # Sorted: the order within each part does not matter, and a regeneration then shows as the
+    # patterns it adds and drops.
+    first = sorted(set(old_first + [pattern(s) for s in start]))
+    then = sorted(set(old_then + [pattern(s) for s in call]) - set(first))
     SCRIPT.write_text(script(first, then))
     print(f"wrote {SCRIPT.relative_to(ROOT)}: {len(first)} patterns for start-up "
           f"({len(start)} functions), {len(then)} for a first call ({len(call)})")
