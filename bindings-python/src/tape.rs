@@ -293,11 +293,15 @@ fn hash(bytes: &[u8]) -> u64 {
 pub fn parse_both_ways(py: Python<'_>, json: &[u8]) -> PyResult<(Py<PyAny>, Py<PyAny>)> {
     let schema = hcpartner::facade::Schema::Any;
     let one = |tape: Option<Result<Tape, String>>| -> PyResult<Py<PyAny>> {
-        Ok(match crate::convert::from_json(py, schema, json, tape, &[]) {
-            Ok(v) => v.unbind(),
-            Err(Ok(e)) => return Err(e),
-            Err(Err(why)) => pyo3::exceptions::PyValueError::new_err(why).into_value(py).into_any(),
-        })
+        Ok(
+            match crate::convert::from_json(py, schema, json, tape, &[]) {
+                Ok(v) => v.unbind(),
+                Err(Ok(e)) => return Err(e),
+                Err(Err(why)) => pyo3::exceptions::PyValueError::new_err(why)
+                    .into_value(py)
+                    .into_any(),
+            },
+        )
     };
     let direct = one(None)?;
     let taped = one(Some(py.detach(|| Tape::parse(json))))?;
