@@ -18,8 +18,12 @@ use pyo3::types::{PyDict, PyList, PyString};
 
 /// One value; an object's or array's members follow it (for an object, key then value).
 enum Node {
-    Object(u32),
-    Array(u32),
+    /// Members, the index after the last of its nodes, and whether its keys are those of the
+    /// object before it in the same array, in the same order (its dict is then a copy of that
+    /// one's, values replaced: no inserts, no growing).
+    Object(u32, u32, bool),
+    /// Members, the index after the last of its nodes.
+    Array(u32, u32),
     /// Text range, and its cache slot (worked out here, off the GIL).
     Str(u32, u32, u32),
     Int(i64),
@@ -49,7 +53,7 @@ impl Tape {
         if json.iter().all(u8::is_ascii_whitespace) {
             // An empty answer (some operations send none): an empty result.
             return Ok(Tape {
-                nodes: vec![Node::Object(0)],
+                nodes: vec![Node::Object(0, 1, false)],
                 text: String::new(),
                 json_len: 0,
             });
@@ -108,15 +112,22 @@ impl Tape {
                     members += 1;
                     key = jiter.next_key()?.map(|k| self.str_node(k, json));
                 }
-                self.nodes[at] = Node::Object(members);
+                self.nodes[at] = Node::Object(members, self.nodes.len() as u32, false);
             } else {
                 let mut item = jiter.known_array()?;
+                let mut previous = None;
                 while let Some(next) = item {
+                    let child = self.nodes.len();
                     self.value(jiter, json, next, depth + 1)?;
+                    if let Node::Object(n, end, _) = self.nodes[child] {
+                        let same = previous.is_some_and(|p| self.same_keys(json, p, child));
+                        self.nodes[child] = Node::Object(n, end, same);
+                        previous = Some(child);
+                    }
                     members += 1;
                     item = jiter.array_step()?;
                 }
-                self.nodes[at] = Node::Array(members);
+                self.nodes[at] = Node::Array(members, self.nodes.len() as u32);
             }
         } else if peek == Peek::Null {
             jiter.known_null()?;
@@ -144,6 +155,47 @@ impl Tape {
             self.nodes.push(node);
         }
         Ok(())
+    }
+
+    /// Whether the objects at `a` and `b` have the same keys in the same order.
+    fn same_keys(&self, json: &[u8], a: usize, b: usize) -> bool {
+        let (Node::Object(n, ..), Node::Object(m, ..)) = (&self.nodes[a], &self.nodes[b]) else {
+            return false;
+        };
+        if n != m {
+            return false;
+        }
+        let (mut i, mut j) = (a + 1, b + 1);
+        for _ in 0..*n {
+            let (Node::Str(s1, l1, _), Node::Str(s2, l2, _)) = (&self.nodes[i], &self.nodes[j])
+            else {
+                return false;
+            };
+            if l1 != l2 || self.parsed_text(json, *s1, *l1) != self.parsed_text(json, *s2, *l2) {
+                return false;
+            }
+            (i, j) = (self.after(i + 1), self.after(j + 1));
+        }
+        true
+    }
+
+    /// The index after the value at `i` and all its members.
+    fn after(&self, i: usize) -> usize {
+        match self.nodes[i] {
+            Node::Object(_, end, _) | Node::Array(_, end) => end as usize,
+            _ => i + 1,
+        }
+    }
+
+    /// A text's bytes while parsing (before the JSON is put in front of the decoded strings).
+    fn parsed_text<'a>(&'a self, json: &'a [u8], start: u32, len: u32) -> &'a [u8] {
+        let len = len as usize;
+        if start & IN_JSON != 0 {
+            let start = (start & !IN_JSON) as usize;
+            &json[start..start + len]
+        } else {
+            &self.text.as_bytes()[start as usize..start as usize + len]
+        }
     }
 
     fn str_node(&mut self, s: &str, json: &[u8]) -> Node {
@@ -177,6 +229,32 @@ impl Tape {
         &self.text[start..start + len as usize]
     }
 
+    /// An object's dict, its members from `at`: a copy of `template` (the same keys) with the
+    /// values replaced, or a new one.
+    fn object<'py>(
+        &self,
+        py: Python<'py>,
+        at: &mut usize,
+        members: u32,
+        template: Option<&Bound<'py, PyDict>>,
+        mut cache: Option<&mut Cache>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let dict = match template {
+            Some(t) => t.copy()?,
+            None => PyDict::new(py),
+        };
+        for _ in 0..members {
+            let Node::Str(start, len, slot) = self.nodes[*at] else {
+                unreachable!("an object's member starts with its key")
+            };
+            *at += 1;
+            let key = string(py, self.str_at(start, len), slot, cache.as_deref_mut());
+            let value = self.build(py, at, cache.as_deref_mut())?;
+            dict.set_item(key, value)?;
+        }
+        Ok(dict)
+    }
+
     /// The Python value (the GIL held).
     pub fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         // try_lock: a Decimal built meanwhile may run Python code that lets another thread in.
@@ -198,23 +276,20 @@ impl Tape {
             Node::Str(start, len, slot) => {
                 string(py, self.str_at(start, len), slot, cache).into_any()
             }
-            Node::Object(members) => {
-                let dict = PyDict::new(py);
-                for _ in 0..members {
-                    let Node::Str(start, len, slot) = self.nodes[*at] else {
-                        unreachable!("an object's member starts with its key")
-                    };
-                    *at += 1;
-                    let key = string(py, self.str_at(start, len), slot, cache.as_deref_mut());
-                    let value = self.build(py, at, cache.as_deref_mut())?;
-                    dict.set_item(key, value)?;
-                }
-                dict.into_any()
-            }
-            Node::Array(members) => {
+            Node::Object(members, _, _) => self.object(py, at, members, None, cache)?.into_any(),
+            Node::Array(members, _) => {
                 let mut items = Vec::with_capacity(members as usize);
+                let mut previous: Option<Bound<'py, PyDict>> = None;
                 for _ in 0..members {
-                    items.push(self.build(py, at, cache.as_deref_mut())?);
+                    if let Node::Object(n, _, same) = self.nodes[*at] {
+                        *at += 1;
+                        let template = previous.as_ref().filter(|_| same);
+                        let dict = self.object(py, at, n, template, cache.as_deref_mut())?;
+                        previous = Some(dict.clone());
+                        items.push(dict.into_any());
+                    } else {
+                        items.push(self.build(py, at, cache.as_deref_mut())?);
+                    }
                 }
                 PyList::new(py, items)?.into_any()
             }

@@ -36,6 +36,11 @@ DOCUMENTS = [
     '{"escaped": "a\\"b\\\\c\\n\\u00e9\\ud83d\\ude00", "plain": "\u4e2d\u6587", "empty": "", "key\\u0041": 1}',
     '{"dup": 1, "dup": 2, "t": true, "f": false, "n": null, "list": [], "obj": {}}',
     '[1, "two", [3, [4, {"five": 5}]], null]',
+    # Objects in an array with the keys of the one before (their dicts are copies): other
+    # orders, fewer and more keys, duplicate keys, nested values, escaped keys.
+    '[{"a": 1, "b": [{"x": 1}, {"x": 2}]}, {"a": 3, "b": {"y": 1}}, {"b": 5, "a": 6}, {"a": 7},'
+    ' {"a": 8, "b": 9, "c": 10}, {"a": 1, "a": 2}, {"a": 3, "a": 4}, {"\\u0061": 5, "b": 6},'
+    ' {"a": 5, "b": 6}, 7, {"a": 8, "b": 9}, {}, {}]',
     '"just a string"',
     "  \n ",
     '{"long": "' + "x" * 200 + '", "short": "' + "y" * 64 + '", "just_over": "' + "z" * 65 + '"}',
