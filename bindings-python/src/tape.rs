@@ -39,33 +39,27 @@ enum Node {
 pub struct Tape {
     nodes: Vec<Node>,
     /// The JSON text (checked UTF-8 once, so that each string is a slice of it), then the
-    /// strings that had escapes, decoded.
+    /// strings that had escapes, decoded: every text range is one of this.
     text: String,
-    json_len: u32,
 }
-
-/// Marks a text's range as one of the JSON, not of the decoded strings after it.
-const IN_JSON: u32 = 1 << 31;
 
 impl Tape {
     /// Parses `json` (no GIL needed); the error says what is wrong and where.
     pub fn parse(json: &[u8]) -> Result<Tape, String> {
-        if json.iter().all(u8::is_ascii_whitespace) {
-            // An empty answer (some operations send none): an empty result.
-            return Ok(Tape {
-                nodes: vec![Node::Object(0, 1, false)],
-                text: String::new(),
-                json_len: 0,
-            });
-        }
-        if json.len() >= IN_JSON as usize {
+        let text = std::str::from_utf8(json).map_err(|e| not_utf8(json, e))?;
+        // Ranges are u32, and the decoded strings after the JSON are at most as long as it.
+        if text.len() > (u32::MAX / 2) as usize {
             return Err(format!("an answer of {} bytes is too large", json.len()));
         }
         let mut tape = Tape {
             nodes: Vec::with_capacity(json.len() / 16),
-            text: String::new(),
-            json_len: json.len() as u32,
+            text: text.to_owned(),
         };
+        if text.bytes().all(|b| b.is_ascii_whitespace()) {
+            // An empty answer (some operations send none): an empty result.
+            tape.nodes.push(Node::Object(0, 1, false));
+            return Ok(tape);
+        }
         let mut jiter = Jiter::new(json);
         let read = (|| {
             let peek = jiter.peek()?;
@@ -73,13 +67,7 @@ impl Tape {
             Ok(jiter.finish()?)
         })();
         match read {
-            Ok(()) => {
-                // jiter has read it all: its strings are UTF-8 and the rest is ASCII.
-                let json = std::str::from_utf8(json)
-                    .map_err(|e| format!("the answer is not UTF-8: {e}"))?;
-                tape.text.insert_str(0, json);
-                Ok(tape)
-            }
+            Ok(()) => Ok(tape),
             Err(Step::Json(e)) => Err(e.description(&jiter)),
             Err(Step::Deep) => Err(format!("nested deeper than {MAX_DEPTH} levels")),
         }
@@ -120,7 +108,7 @@ impl Tape {
                     let child = self.nodes.len();
                     self.value(jiter, json, next, depth + 1)?;
                     if let Node::Object(n, end, _) = self.nodes[child] {
-                        let same = previous.is_some_and(|p| self.same_keys(json, p, child));
+                        let same = previous.is_some_and(|p| self.same_keys(p, child));
                         self.nodes[child] = Node::Object(n, end, same);
                         previous = Some(child);
                     }
@@ -140,17 +128,13 @@ impl Tape {
             let bytes = jiter.known_number_bytes(peek)?;
             let text = std::str::from_utf8(bytes).unwrap_or_default();
             let node = if bytes.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
-                {
-                    let (start, len) = self.span(text, json);
-                    Node::Fraction(start, len)
-                }
+                let (start, len) = self.span(text, json);
+                Node::Fraction(start, len)
             } else if let Ok(i) = text.parse::<i64>() {
                 Node::Int(i)
             } else {
-                {
-                    let (start, len) = self.span(text, json);
-                    Node::BigInt(start, len)
-                }
+                let (start, len) = self.span(text, json);
+                Node::BigInt(start, len)
             };
             self.nodes.push(node);
         }
@@ -158,7 +142,7 @@ impl Tape {
     }
 
     /// Whether the objects at `a` and `b` have the same keys in the same order.
-    fn same_keys(&self, json: &[u8], a: usize, b: usize) -> bool {
+    fn same_keys(&self, a: usize, b: usize) -> bool {
         let (Node::Object(n, ..), Node::Object(m, ..)) = (&self.nodes[a], &self.nodes[b]) else {
             return false;
         };
@@ -171,7 +155,7 @@ impl Tape {
             else {
                 return false;
             };
-            if l1 != l2 || self.parsed_text(json, *s1, *l1) != self.parsed_text(json, *s2, *l2) {
+            if self.str_at(*s1, *l1) != self.str_at(*s2, *l2) {
                 return false;
             }
             (i, j) = (self.after(i + 1), self.after(j + 1));
@@ -187,17 +171,6 @@ impl Tape {
         }
     }
 
-    /// A text's bytes while parsing (before the JSON is put in front of the decoded strings).
-    fn parsed_text<'a>(&'a self, json: &'a [u8], start: u32, len: u32) -> &'a [u8] {
-        let len = len as usize;
-        if start & IN_JSON != 0 {
-            let start = (start & !IN_JSON) as usize;
-            &json[start..start + len]
-        } else {
-            &self.text.as_bytes()[start as usize..start as usize + len]
-        }
-    }
-
     fn str_node(&mut self, s: &str, json: &[u8]) -> Node {
         let slot = if s.len() <= CACHED_LEN {
             (hash(s.as_bytes()) as usize % SLOTS) as u32
@@ -208,12 +181,12 @@ impl Tape {
         Node::Str(start, len, slot)
     }
 
-    /// Where a text jiter read lies: a range of `json` when it is one (a string without
-    /// escapes, a number), else of a copy after it.
+    /// Where a text jiter read lies in `self.text`: in the JSON when it is a slice of it (a
+    /// string without escapes, a number), else in a copy after it.
     fn span(&mut self, s: &str, json: &[u8]) -> (u32, u32) {
         let offset = (s.as_ptr() as usize).wrapping_sub(json.as_ptr() as usize);
         if offset <= json.len() && s.len() <= json.len() - offset {
-            return (offset as u32 | IN_JSON, s.len() as u32);
+            return (offset as u32, s.len() as u32);
         }
         let start = self.text.len();
         self.text.push_str(s);
@@ -221,12 +194,7 @@ impl Tape {
     }
 
     fn str_at(&self, start: u32, len: u32) -> &str {
-        let start = if start & IN_JSON != 0 {
-            (start & !IN_JSON) as usize
-        } else {
-            start as usize + self.json_len as usize
-        };
-        &self.text[start..start + len as usize]
+        &self.text[start as usize..(start + len) as usize]
     }
 
     /// An object's dict, its members from `at`: a copy of `template` (the same keys) with the
@@ -301,6 +269,16 @@ impl Tape {
             Node::Bool(b) => pyo3::types::PyBool::new(py, b).to_owned().into_any(),
             Node::Null => py.None().into_bound(py),
         })
+    }
+}
+
+/// Why `json` is not UTF-8: where jiter finds the bad bytes (they can only be in a string), or
+/// else `e`'s byte offset.
+fn not_utf8(json: &[u8], e: std::str::Utf8Error) -> String {
+    let mut jiter = Jiter::new(json);
+    match jiter.next_value().and_then(|_| jiter.finish()) {
+        Err(found) => found.description(&jiter),
+        Ok(()) => format!("the answer is not UTF-8: {e}"),
     }
 }
 
