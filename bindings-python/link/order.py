@@ -35,12 +35,12 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).with_name("start.ld")
 MARK = "__hcp_start_end"  # a hidden symbol after the start-up code
 
-START = ("import hcpartner\n"
-         "c = hcpartner.Client(endpoint={url!r}, credentials=hcpartner.AkSk('a', 'b', domain_id='d'))\n")
-CALL = START + ("c.list_sub_customers(offset=0, limit=10)\n"
-                "import asyncio\n"
-                "a = hcpartner.AsyncClient(endpoint={url!r}, credentials=hcpartner.AkSk('a', 'b', domain_id='d'))\n"
-                "asyncio.run(a.list_sub_customers(offset=0, limit=10))\n")
+# One line each: python_bench.import_cost runs START inside a line of its own.
+START = ("import hcpartner; "
+         "c = hcpartner.Client(endpoint={url!r}, credentials=hcpartner.AkSk('a', 'b', domain_id='d'))")
+CALL = START + ("; c.list_sub_customers(offset=0, limit=10); import asyncio; "
+                "a = hcpartner.AsyncClient(endpoint={url!r}, credentials=hcpartner.AkSk('a', 'b', domain_id='d')); "
+                "asyncio.run(a.list_sub_customers(offset=0, limit=10))")
 
 
 def ran(code: str, module: str) -> list[str]:
@@ -152,15 +152,6 @@ def covered(so: str, symbols: list[str]) -> int:
     return sum(1 for s in symbols if 0 <= address.get(s, end) < end)
 
 
-def rss_added(code: str) -> float:
-    """MiB of RSS that `code` adds to a bare interpreter (the median of 3 runs)."""
-    probe = ("import re\nrss = lambda: int(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
-             "r0 = rss()\n" + code + "print((rss() - r0) / 1024)\n")
-    runs = sorted(float(subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
-                                       text=True).stdout) for _ in range(3))
-    return runs[1]
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--check", action="store_true",
@@ -174,8 +165,11 @@ def main() -> int:
     so, module = native.__file__, Path(native.__file__).name
     address = addresses(so)
     if args.check:
+        sys.path.insert(0, str(ROOT / "benches"))
+        from python_bench import import_cost  # type: ignore[import-not-found]  # the bench's measure
+
         code = START.format(url="http://127.0.0.1:9")
-        mib = rss_added(code)
+        mib = import_cost(code)[1]
         print(f"{so}: import + a client add {mib:.2f} MiB of RSS (at most {args.max_rss})")
         if not address:  # a stripped build (zig's link in make dist): nothing to place by name
             return 0 if mib <= args.max_rss else 1
