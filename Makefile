@@ -23,7 +23,7 @@ SECRETS := $(abspath build/secrets)
 SECRETS_ENV := HCP_SECRETS_DIR=$(SECRETS) HCP_EMULATOR_SECRETS=$(SECRETS)/emulator-secrets.txt
 KEEP = 2>&1 | tee $(SECRETS)/$(1).out; exit $${PIPESTATUS[0]}
 
-.PHONY: demo test test-secrets secrets-clean test-rust test-python test-c test-node lint fmt check-tools venv wheel emulator addon bench bench-signer bench-python bench-c bench-node start-order vectors generate header lib-c install fuzz dist dist-check
+.PHONY: demo test test-secrets secrets-clean test-rust test-python test-c test-node lint fmt check-tools venv wheel emulator addon bench bench-signer bench-python bench-c bench-node start-order wheel-release vectors generate header lib-c install fuzz dist dist-check
 
 demo: check-tools wheel emulator
 	$(CARGO) run -q -p hcpartner-emulator --example partner_tour
@@ -146,13 +146,16 @@ bench: bench-signer bench-python bench-c bench-node
 bench-signer:
 	bash benches/signer.sh
 
-# One table: wrk floor, the core, Python vs the official SDK and bare http.client, one run.
-bench-python: venv
-	$(PY) -m pip install -q huaweicloudsdkbss==3.1.219
-	command -v wrk >/dev/null || (apt-get install -y -q wrk >/dev/null 2>&1 || echo "wrk not installable: no wire floor row")
+# The release wheel, installed in the venv: what the Python bench and the start-up order measure.
+wheel-release: venv
 	rm -rf build/wheels-release
 	$(VENV)/bin/maturin build -q --release -m bindings-python/Cargo.toml -o build/wheels-release
 	$(PY) -m pip install -q --force-reinstall --no-deps build/wheels-release/*.whl
+
+# One table: wrk floor, the core, Python vs the official SDK and bare http.client, one run.
+bench-python: wheel-release
+	$(PY) -m pip install -q huaweicloudsdkbss==3.1.219
+	command -v wrk >/dev/null || (apt-get install -y -q wrk >/dev/null 2>&1 || echo "wrk not installable: no wire floor row")
 	$(CARGO) build -q --release -p hcpartner-emulator -p hcpartner-benches
 	$(PY) bindings-python/link/order.py --check || echo "bindings-python/link/start.ld is stale: make start-order"
 	$(PY) benches/python_bench.py
@@ -160,10 +163,8 @@ bench-python: venv
 # Rewrites bindings-python/link/start.ld (see link/order.py) from two builds run under callgrind:
 # the release wheel (thin LTO, as benched) and the dist profile's (no LTO, as shipped; linked here
 # by rust-lld, which keeps the symbols that zig's link in `make dist` drops).
-start-order: venv
-	rm -rf build/wheels-release build/wheels-order
-	$(VENV)/bin/maturin build -q --release -m bindings-python/Cargo.toml -o build/wheels-release
-	$(PY) -m pip install -q --force-reinstall --no-deps build/wheels-release/*.whl
+start-order: wheel-release
+	rm -rf build/wheels-order
 	$(CARGO) build -q --release -p hcpartner-benches --bin static_server
 	$(PY) bindings-python/link/order.py
 	$(VENV)/bin/maturin build -q --profile dist -m bindings-python/Cargo.toml -o build/wheels-order
