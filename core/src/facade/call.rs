@@ -97,36 +97,7 @@ impl Answer {
         if !headers.is_empty() || self.schema().has_typed_numbers() {
             return false;
         }
-        let (mut at, mut run) = (0, 0);
-        while let Some(&c) = json.get(at) {
-            at += 1;
-            match c {
-                b'"' => {
-                    // To the closing quote, by memchr: most of an answer's bytes are strings.
-                    loop {
-                        let Some(k) = json.get(at..).and_then(|s| memchr::memchr2(b'"', b'\\', s))
-                        else {
-                            return false; // unterminated: let the exact path say why
-                        };
-                        at += k + 1;
-                        if json[at - 1] == b'"' {
-                            break;
-                        }
-                        at += 1; // the escaped byte
-                    }
-                    run = 0;
-                }
-                b'0'..=b'9' => {
-                    run += 1;
-                    if run > 15 {
-                        return false;
-                    }
-                }
-                b'e' | b'E' if run > 0 => return false,
-                _ => run = 0,
-            }
-        }
-        true
+        super::doubles::fits_doubles(json)
     }
 
     /// The result as JSON text with its numbers' exact digits (the text the service sent when

@@ -12,6 +12,7 @@ mod build;
 pub mod call;
 mod call_options;
 mod dates;
+mod doubles;
 mod fan_out;
 pub mod numbers;
 mod options;
