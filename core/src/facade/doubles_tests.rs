@@ -51,7 +51,10 @@ fn a_run_across_a_block_boundary_counts_whole() {
         assert!(!fits_doubles(&v), "split after {k}");
     }
     for k in 1..15 {
-        assert!(fits_doubles(&across("[123456789012345]", 1 + k)), "split after {k}");
+        assert!(
+            fits_doubles(&across("[123456789012345]", 1 + k)),
+            "split after {k}"
+        );
     }
     // The digit ends one block, the exponent starts the next.
     assert!(!fits_doubles(&across("[7e1]", 2)));
@@ -86,10 +89,18 @@ fn blocks_agree_with_bytes_on_generated_texts() {
             })
             .collect();
         let want = reference(&text);
-        assert_eq!(fits_doubles(&text), want, "{:?}", String::from_utf8_lossy(&text));
+        assert_eq!(
+            fits_doubles(&text),
+            want,
+            "{:?}",
+            String::from_utf8_lossy(&text)
+        );
         fits += usize::from(want);
         cases += 1;
     }
     // Both outcomes were exercised, not one.
-    assert!(fits > cases / 20 && fits < cases - cases / 20, "{fits} of {cases}");
+    assert!(
+        fits > cases / 20 && fits < cases - cases / 20,
+        "{fits} of {cases}"
+    );
 }
