@@ -69,12 +69,17 @@ function meta(result) {
   return d !== undefined && !d.enumerable ? d.value : undefined;
 }
 
-/** `META` text: the metadata as a non-enumerable `meta` (JSON.stringify keeps the wire's shape). */
+/**
+ * `META` text: the metadata (a line `[operation, requestId, status, attempts, elapsed]`) as a
+ * non-enumerable `meta` (JSON.stringify keeps the wire's shape).
+ */
 function withMeta(text) {
   const cut = text.indexOf('\n');
   const result = JSON.parse(text.slice(cut + 1));
   if (result !== null && typeof result === 'object') {
-    Object.defineProperty(result, 'meta', { value: Object.freeze(JSON.parse(text.slice(0, cut))), enumerable: false });
+    const [operation, requestId, status, attempts, elapsed] = JSON.parse(text.slice(0, cut));
+    const value = Object.freeze({ operation, requestId, status, attempts, elapsed });
+    Object.defineProperty(result, 'meta', { value, enumerable: false });
   }
   return result;
 }

@@ -19,8 +19,8 @@ pub const OK: u32 = 0;
 pub const ERR: u32 = 1;
 /// `kind` of the end of a pager (no text).
 pub const END: u32 = 2;
-/// `kind` of a call's result with what its answer said: JSON of the metadata, a newline, JSON
-/// of the value.
+/// `kind` of a call's result with what its answer said: the metadata as a JSON array
+/// (`[operation, requestId, status, attempts, elapsed]`), a newline, JSON of the value.
 pub const META: u32 = 3;
 
 type Done = (u32, u32, String);

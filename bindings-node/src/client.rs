@@ -88,17 +88,29 @@ impl NativeClient {
         let done = move |r: hcpartner::Result<facade::Answer>| {
             let r = r.and_then(|a| {
                 let m = &a.meta;
-                let meta = serde_json::json!({"operation": a.op.name, "requestId": m.request_id,
-                    "status": m.status, "attempts": m.attempts, "elapsed": m.elapsed.as_secs_f64()});
+                // An array (the JS layer names its items): no keys to read back on every call.
+                let line = (
+                    a.op.name,
+                    &m.request_id,
+                    m.status,
+                    m.attempts,
+                    m.elapsed.as_secs_f64(),
+                );
+                let mut out = serde_json::to_string(&line).map_err(|e| {
+                    Error::internal(format!("cannot render metadata: {e}"), Dispatch::Responded)
+                })?;
+                out.push('\n');
                 // The service's own text when JSON.parse reads it as the exact path would.
                 if a.reads_as_doubles() {
-                    return a.into_json().map(|text| (meta, text));
+                    return a.into_json_after(out);
                 }
                 let schema = a.schema();
-                a.into_value().map(|v| (meta, render(schema, v, strings)))
+                let v = a.into_value()?;
+                out.push_str(&render(schema, v, strings));
+                Ok(out)
             });
             match r {
-                Ok((meta, text)) => sink.send(id, META, format!("{meta}\n{text}"), away),
+                Ok(text) => sink.send(id, META, text, away),
                 Err(e) => sink.send(id, ERR, report_json(&e), away),
             }
         };

@@ -18,6 +18,14 @@ test('a result carries its metadata without changing its shape', async () => {
   assert.deepEqual(Object.keys(page).sort(), ['count', 'customer_infos']);
   assert.ok(!JSON.stringify(page).includes('requestId'));
   assert.equal(hcp.meta({ count: 1 }), undefined);
+  assert.ok(Object.isFrozen(m));
+  assert.deepEqual(Object.keys(m), ['operation', 'requestId', 'status', 'attempts', 'elapsed']);
+  // A result with money takes the exact path (rendered by its model), with the same metadata.
+  const made = await client.createSubCustomer({ xaccount_id: 'meta-a', xaccount_type: 'hcp_demo_IDP', domain_name: 'js_meta_a' });
+  const balances = await client.listCustomersBalancesDetail({ customer_infos: [{ customer_id: made.domain_id }] });
+  assert.equal(balances.customer_balances[0].amount, '0.00');
+  assert.equal(hcp.meta(balances).operation, 'list_customers_balances_detail');
+  assert.ok(!Object.keys(balances).includes('meta'));
 });
 
 test('timeout and retry per call', async () => {

@@ -103,6 +103,12 @@ impl Answer {
     /// The result as JSON text with its numbers' exact digits (the text the service sent when
     /// there are no response headers to add).
     pub fn into_json(self) -> Result<String> {
+        self.into_json_after(String::new())
+    }
+
+    /// [`Answer::into_json`] appended to `out` (a face's own line before it), so that the text
+    /// is copied once.
+    pub fn into_json_after(self, mut out: String) -> Result<String> {
         if let Body::Raw { json, headers } = &self.body {
             if headers.is_empty() && !json.iter().all(u8::is_ascii_whitespace) {
                 // A read may come here unchecked (see `response::outcome`).
@@ -111,13 +117,14 @@ impl Answer {
                     return Err(self.unreadable("it is not a JSON object or array"));
                 }
                 // Room for the NUL a C face appends, so handing it over does not copy it again.
-                let mut out = String::with_capacity(text.len() + 1);
+                out.reserve_exact(text.len() + 1);
                 out.push_str(text);
                 return Ok(out);
             }
         }
         // Headers to add (IAM token answers) or an answer already parsed: rare, small.
-        self.into_value().map(|v| v.to_string())
+        out.push_str(&self.into_value()?.to_string());
+        Ok(out)
     }
 }
 
