@@ -41,6 +41,7 @@ pub(crate) fn fits_doubles(json: &[u8]) -> bool {
 }
 
 /// One bit per byte of a block.
+#[derive(Default)]
 struct Masks {
     quote: u64,
     backslash: u64,
@@ -124,54 +125,41 @@ fn prefix_xor(mut x: u64) -> u64 {
 
 #[cfg(target_arch = "x86_64")]
 fn masks(block: &[u8; BLOCK]) -> Masks {
-    // SAFETY: SSE2 is part of every x86_64 target.
-    #[allow(unsafe_code)]
-    unsafe {
-        masks_sse2(block)
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "sse2")]
-fn masks_sse2(block: &[u8; BLOCK]) -> Masks {
     use std::arch::x86_64::{
         __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128,
         _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
     };
-    let bits = |v| u64::from(_mm_movemask_epi8(v) as u16);
-    let mut m = Masks {
-        quote: 0,
-        backslash: 0,
-        digit: 0,
-        e: 0,
-    };
+    let mut m = Masks::default();
     for (i, part) in block.chunks_exact(16).enumerate() {
-        // SAFETY: `part` is 16 readable bytes; the load has no alignment requirement.
+        // SAFETY: SSE2 is part of every x86_64 target; `part` is 16 readable bytes and the
+        // load has no alignment requirement.
         #[allow(unsafe_code)]
-        let v = unsafe { _mm_loadu_si128(part.as_ptr().cast::<__m128i>()) };
+        let [quote, backslash, digit, e] = unsafe {
+            let v = _mm_loadu_si128(part.as_ptr().cast::<__m128i>());
+            let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+            // Signed compares: bytes from 0x80 are negative, so never digits.
+            let digit = _mm_and_si128(
+                _mm_cmpgt_epi8(v, _mm_set1_epi8(b'0' as i8 - 1)),
+                _mm_cmplt_epi8(v, _mm_set1_epi8(b'9' as i8 + 1)),
+            );
+            let e = _mm_cmpeq_epi8(
+                _mm_or_si128(v, _mm_set1_epi8(0x20)),
+                _mm_set1_epi8(b'e' as i8),
+            );
+            [eq(b'"'), eq(b'\\'), digit, e].map(|x| u64::from(_mm_movemask_epi8(x) as u16))
+        };
         let at = 16 * i;
-        m.quote |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8))) << at;
-        m.backslash |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8))) << at;
-        // Signed compares: bytes from 0x80 are negative, so never digits.
-        let digit = _mm_and_si128(
-            _mm_cmpgt_epi8(v, _mm_set1_epi8(b'0' as i8 - 1)),
-            _mm_cmplt_epi8(v, _mm_set1_epi8(b'9' as i8 + 1)),
-        );
-        m.digit |= bits(digit) << at;
-        let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-        m.e |= bits(_mm_cmpeq_epi8(lower, _mm_set1_epi8(b'e' as i8))) << at;
+        m.quote |= quote << at;
+        m.backslash |= backslash << at;
+        m.digit |= digit << at;
+        m.e |= e << at;
     }
     m
 }
 
 #[cfg(not(target_arch = "x86_64"))]
 fn masks(block: &[u8; BLOCK]) -> Masks {
-    let mut m = Masks {
-        quote: 0,
-        backslash: 0,
-        digit: 0,
-        e: 0,
-    };
+    let mut m = Masks::default();
     for (i, &c) in block.iter().enumerate() {
         m.quote |= u64::from(c == b'"') << i;
         m.backslash |= u64::from(c == b'\\') << i;
