@@ -13,8 +13,7 @@ use std::sync::Mutex;
 use hcpartner::facade::MAX_DEPTH;
 use jiter::{Jiter, Peek};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyDict, PyInt, PyList, PyString};
 
 /// One value; an object's or array's members follow it (for an object, key then value).
 enum Node {
@@ -262,7 +261,7 @@ impl Tape {
                 PyList::new(py, items)?.into_any()
             }
             Node::Int(i) => i.into_pyobject(py)?.into_any(),
-            Node::BigInt(start, len) => int_type(py)?.call1((self.str_at(start, len),))?,
+            Node::BigInt(start, len) => py.get_type::<PyInt>().call1((self.str_at(start, len),))?,
             Node::Fraction(start, len) => {
                 crate::convert::decimal_type(py)?.call1((self.str_at(start, len),))?
             }
@@ -291,11 +290,6 @@ impl From<jiter::JiterError> for Step {
     fn from(e: jiter::JiterError) -> Self {
         Step::Json(e)
     }
-}
-
-fn int_type(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
-    static INT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    INT.import(py, "builtins", "int")
 }
 
 /// Strings seen before, by a hash of their bytes: one slot each, the newest wins.
